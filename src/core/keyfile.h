@@ -1,0 +1,49 @@
+/* keyfile: private and public key files as OpenSSH writes and reads them.
+ *
+ * Private keys: openssh-key-v1 (PROTOCOL.key), unencrypted or encrypted
+ * with bcrypt-pbkdf + aes256-ctr (ssh-keygen's default; aes256-gcm@openssh.com
+ * and aes128/192-ctr are read too); PEM ("BEGIN RSA/EC/OPENSSH PRIVATE KEY",
+ * encrypted legacy PEM too) and PKCS#8 ("BEGIN [ENCRYPTED] PRIVATE KEY").
+ * Public keys: one-line format or RFC 4716.
+ *
+ * Decrypted private bytes live only in secret buffers (wiped on free). */
+#ifndef SLC_KEYFILE_H
+#define SLC_KEYFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+#include "sshkey.h"
+
+#define KEYFILE_DEFAULT_ROUNDS 16
+#define KEYFILE_MAX_SIZE (1024 * 1024)
+
+/* Parse private key file contents. passphrase NULL or "" for none.
+ * Errors: SLC_ERR_KEY_ENCRYPTED (encrypted, no passphrase given),
+ * SLC_ERR_PASSPHRASE (wrong passphrase), SLC_ERR_FORMAT / TRUNCATED
+ * (damaged), SLC_ERR_KEY_TYPE (unknown type). comment may be NULL. */
+SLC_WUR int keyfile_parse_private(const uint8_t *data, size_t len, const char *passphrase,
+				  struct sshkey **key, char **comment);
+/* Whether contents are an encrypted private key (without decrypting). */
+SLC_WUR int keyfile_is_encrypted(const uint8_t *data, size_t len, bool *encrypted);
+/* openssh-key-v1 armoured text. passphrase NULL or "" writes it unencrypted;
+ * otherwise bcrypt-pbkdf (rounds; 0 = default) + aes256-ctr. */
+SLC_WUR int keyfile_format_private(const struct sshkey *k, const char *comment,
+				   const char *passphrase, unsigned rounds, struct buf *out);
+
+/* File helpers. Reading: SLC_ERR_SYS with errno for I/O errors; files over
+ * KEYFILE_MAX_SIZE are SLC_ERR_LENGTH. Saving creates the file mode 0600
+ * (replacing an existing one). */
+SLC_WUR int keyfile_load_private(const char *path, const char *passphrase,
+				 struct sshkey **key, char **comment);
+SLC_WUR int keyfile_save_private(const char *path, const struct sshkey *k, const char *comment,
+				 const char *passphrase, unsigned rounds);
+SLC_WUR int keyfile_load_public(const char *path, struct sshkey **key, char **comment);
+/* Public key line + "\n", mode 0644. */
+SLC_WUR int keyfile_save_public(const char *path, const struct sshkey *k, const char *comment);
+/* Read a whole regular file (at most max bytes) into a secret buffer. */
+SLC_WUR int keyfile_read_file(const char *path, size_t max, struct buf *out);
+
+#endif

@@ -1,0 +1,6 @@
+#include <stdio.h>
+int main(void)
+{
+	fputs("usage: sluice-keygen\n", stderr);
+	return 1;
+}
