@@ -82,6 +82,12 @@ SLC_WUR int buf_put_stringb(struct buf *b, const struct buf *src);
  * a 0x00 is prefixed when the top bit is set). */
 SLC_WUR int buf_put_mpint_u(struct buf *b, const uint8_t *mag, size_t len);
 
+/* Drop up to n unread bytes (for callers that already know they are there). */
+static inline void buf_discard(struct buf *b, size_t n)
+{
+	b->rpos += n < buf_len(b) ? n : buf_len(b);
+}
+
 /* Reading. All consume only on success. */
 SLC_WUR int buf_skip(struct buf *b, size_t len);
 SLC_WUR int buf_get(struct buf *b, void *out, size_t len);
