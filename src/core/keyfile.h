@@ -19,17 +19,31 @@
 
 #define KEYFILE_DEFAULT_ROUNDS 16
 #define KEYFILE_MAX_SIZE (1024 * 1024)
+/* Most bcrypt-pbkdf rounds accepted when reading or writing. Each round
+ * costs milliseconds, so this bounds a hostile or damaged file to minutes
+ * rather than years; ssh-keygen's default is 16 and -a 100 is common. */
+#define KEYFILE_MAX_ROUNDS 100000
 
 /* Parse private key file contents. passphrase NULL or "" for none.
  * Errors: SLC_ERR_KEY_ENCRYPTED (encrypted, no passphrase given),
- * SLC_ERR_PASSPHRASE (wrong passphrase), SLC_ERR_FORMAT / TRUNCATED
- * (damaged), SLC_ERR_KEY_TYPE (unknown type). comment may be NULL. */
+ * SLC_ERR_PASSPHRASE (wrong passphrase), SLC_ERR_FORMAT / TRUNCATED /
+ * CHECKINT (damaged), SLC_ERR_KEY_TYPE (unknown type), SLC_ERR_UNSUPPORTED
+ * (unknown cipher or KDF), SLC_ERR_LIMIT (more than KEYFILE_MAX_ROUNDS).
+ * On success *key is a new private key and *comment (if comment is not
+ * NULL) a malloc'd string, "" for PEM/PKCS#8 which carry none. */
 SLC_WUR int keyfile_parse_private(const uint8_t *data, size_t len, const char *passphrase,
 				  struct sshkey **key, char **comment);
+/* As keyfile_parse_private, but refusing files whose bcrypt-pbkdf rounds
+ * exceed max_rounds (SLC_ERR_LIMIT) before any key derivation. Fuzzers pass
+ * a tiny limit so no input can make one run slow. */
+SLC_WUR int keyfile_parse_private_ex(const uint8_t *data, size_t len, const char *passphrase,
+				     unsigned max_rounds, struct sshkey **key, char **comment);
 /* Whether contents are an encrypted private key (without decrypting). */
 SLC_WUR int keyfile_is_encrypted(const uint8_t *data, size_t len, bool *encrypted);
-/* openssh-key-v1 armoured text. passphrase NULL or "" writes it unencrypted;
- * otherwise bcrypt-pbkdf (rounds; 0 = default) + aes256-ctr. */
+/* openssh-key-v1 armoured text, appended to out (which is marked secret:
+ * unencrypted output is the private key). passphrase NULL or "" writes it
+ * unencrypted; otherwise bcrypt-pbkdf (rounds; 0 = default, at most
+ * KEYFILE_MAX_ROUNDS) + aes256-ctr. comment NULL means "". */
 SLC_WUR int keyfile_format_private(const struct sshkey *k, const char *comment,
 				   const char *passphrase, unsigned rounds, struct buf *out);
 
