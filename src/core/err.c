@@ -29,6 +29,7 @@ static const char *const messages[] = {
 	[-SLC_ERR_DENIED] = "administratively prohibited",
 	[-SLC_ERR_LIMIT] = "limit exceeded",
 	[-SLC_ERR_CONFIG] = "bad configuration",
+	[-SLC_ERR_NOT_REGULAR] = "not a regular file",
 };
 
 const char *slc_strerror(int err)

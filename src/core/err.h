@@ -33,7 +33,8 @@ enum slc_err {
 	SLC_ERR_DENIED = -22,      /* refused by policy */
 	SLC_ERR_LIMIT = -23,       /* a resource limit was reached */
 	SLC_ERR_CONFIG = -24,      /* bad configuration */
-	SLC_ERR__LAST = -25
+	SLC_ERR_NOT_REGULAR = -25, /* not a regular file */
+	SLC_ERR__LAST = -26
 };
 
 const char *slc_strerror(int err);
