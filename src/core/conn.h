@@ -26,9 +26,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "channel.h"
 #include "crypto.h"
 #include "err.h"
 #include "sshkey.h"
+#include "userauth.h"
 
 /* RFC 4253 11.1 reason codes */
 enum ssh_disconnect_reason {
@@ -75,10 +77,17 @@ enum ssh_event_type {
 	SSH_EV_SERVICE_ACCEPT,
 	/* The connection is over: flush output, then close the socket. */
 	SSH_EV_DISCONNECT,
+	/* User authentication events (userauth.h) use SSH_EV_AUTH_FIRST ..
+	 * SSH_EV_AUTH_LAST; connection protocol events (channel.h) use
+	 * SSH_EV_CHAN_FIRST .. SSH_EV_CHAN_LAST. */
+	SSH_EV_AUTH_FIRST = 16,
+	SSH_EV_AUTH_LAST = 47,
+	SSH_EV_CHAN_FIRST = 48,
+	SSH_EV_CHAN_LAST = 95,
 };
 
 struct ssh_event {
-	enum ssh_event_type type;
+	int type; /* enum ssh_event_type, or a userauth.h / channel.h value */
 	union {
 		struct {
 			const struct sshkey *key;
@@ -93,6 +102,8 @@ struct ssh_event {
 			const char *text; /* one line: the cause */
 			bool by_peer;     /* the peer sent DISCONNECT */
 		} disconnect;
+		struct ssh_auth_event auth;
+		struct ssh_chan_event chan;
 	};
 };
 

@@ -72,6 +72,11 @@ struct ssh_conn {
 	 * allows only transport messages until NEWKEYS): [u32 len][payload]... */
 	struct buf deferred;
 
+	/* upper layers: owned by userauth.c and channel.c */
+	struct userauth_state *ua;
+	struct channel_table *chans;
+	bool authenticated;
+
 	/* service */
 	bool service_requested;
 	bool service_accepted;
@@ -82,6 +87,20 @@ struct ssh_conn {
 	struct ssh_event pending; /* SSH_EV_NONE when empty */
 	char pending_text[256];
 };
+
+/* Upper layers. Each dispatch returns 0 when it handled message t,
+ * SLC_ERR_NOT_FOUND when t is not one of its messages, or another negative
+ * error after conn_fail(). The transport calls userauth_dispatch for 50..79
+ * once the service is accepted and channel_dispatch for 80..127 once
+ * c->authenticated is set; anything else out of state ends the
+ * connection. *_free release the layer's state (NULL-safe). */
+SLC_WUR int userauth_dispatch(struct ssh_conn *c, uint8_t t, struct buf *m);
+SLC_WUR int channel_dispatch(struct ssh_conn *c, uint8_t t, struct buf *m);
+void userauth_free(struct ssh_conn *c);
+void channel_free(struct ssh_conn *c);
+/* Raise an event from an upper layer (the slot must be empty: layers
+ * produce at most one event per dispatched message). */
+void conn_raise(struct ssh_conn *c, const struct ssh_event *ev);
 
 /* Upper layers send through these: during a key exchange the payload is
  * deferred (copied) and sent after NEWKEYS. */

@@ -66,6 +66,8 @@ void ssh_conn_del(struct ssh_conn *c)
 {
 	if (!c)
 		return;
+	userauth_free(c);
+	channel_free(c);
 	kex_reset(c);
 	buf_free(&c->my_kexinit);
 	buf_free(&c->peer_kexinit);
@@ -835,10 +837,24 @@ static int dispatch(struct ssh_conn *c, const uint8_t *payload, size_t len, uint
 	default:
 		break;
 	}
-	/* Higher layers: nothing may come before the service is accepted. */
-	if (t >= SSH_MSG_USERAUTH_REQUEST && !c->service_accepted) {
-		unexpected(c, t);
-		return SLC_ERR_PROTOCOL;
+	/* Higher layers: user authentication once the service is accepted,
+	 * the connection protocol once authenticated, nothing before. */
+	if (t >= SSH_MSG_USERAUTH_REQUEST && t <= 79) {
+		if (!c->service_accepted || c->authenticated) {
+			unexpected(c, t);
+			return SLC_ERR_PROTOCOL;
+		}
+		r = userauth_dispatch(c, t, &m);
+		if (r != SLC_ERR_NOT_FOUND)
+			return r;
+	} else if (t >= SSH_MSG_GLOBAL_REQUEST && t <= 127) {
+		if (!c->authenticated) {
+			unexpected(c, t);
+			return SLC_ERR_PROTOCOL;
+		}
+		r = channel_dispatch(c, t, &m);
+		if (r != SLC_ERR_NOT_FOUND)
+			return r;
 	}
 	/* Defined numbers this build does not handle yet, and undefined ones,
 	 * get UNIMPLEMENTED as RFC 4253 11.4 asks. */
@@ -873,6 +889,11 @@ int ssh_conn_feed(struct ssh_conn *c, const uint8_t *data, size_t len, uint64_t 
 	if (r < 0)
 		return r;
 	return 0;
+}
+
+void conn_raise(struct ssh_conn *c, const struct ssh_event *ev)
+{
+	c->pending = *ev;
 }
 
 static bool take_pending(struct ssh_conn *c, struct ssh_event *ev)
