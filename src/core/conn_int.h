@@ -61,6 +61,7 @@ struct ssh_conn {
 	const struct kex_method *method;
 	struct crypto_kex *ephemeral;
 	struct sshkey *peer_hostkey; /* client: from KEX_ECDH_REPLY */
+	struct sshkey *first_hostkey; /* client: accepted in the first kex */
 	uint8_t h[CRYPTO_HASH_MAX_LEN];
 	size_t h_len;
 	uint8_t session_id[CRYPTO_HASH_MAX_LEN];

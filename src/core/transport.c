@@ -69,6 +69,7 @@ void ssh_conn_del(struct ssh_conn *c)
 	userauth_free(c);
 	channel_free(c);
 	kex_reset(c);
+	sshkey_del(c->first_hostkey);
 	buf_free(&c->my_kexinit);
 	buf_free(&c->peer_kexinit);
 	buf_free(&c->deferred);
@@ -568,6 +569,19 @@ static int on_kex_reply(struct ssh_conn *c, struct buf *m)
 		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "key derivation failed");
 		return r;
 	}
+	/* A re-exchange must present the key accepted the first time. */
+	if (c->first_hostkey) {
+		if (!sshkey_equal_public(c->first_hostkey, c->peer_hostkey)) {
+			conn_fail(c, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE,
+				  "server host key changed during key re-exchange");
+			return SLC_ERR_PROTOCOL;
+		}
+		sshkey_del(c->peer_hostkey);
+		c->peer_hostkey = NULL;
+		c->kex = KEX_WAIT_VERDICT;
+		ssh_conn_hostkey_verdict(c, true, NULL);
+		return 0;
+	}
 	c->kex = KEX_WAIT_VERDICT;
 	c->pending.type = SSH_EV_HOSTKEY;
 	c->pending.hostkey.key = c->peer_hostkey;
@@ -583,6 +597,10 @@ void ssh_conn_hostkey_verdict(struct ssh_conn *c, bool accept, const char *why)
 		conn_fail(c, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE, "%s",
 			  why ? why : "host key verification failed");
 		return;
+	}
+	if (!c->first_hostkey) {
+		c->first_hostkey = c->peer_hostkey; /* transferred */
+		c->peer_hostkey = NULL;
 	}
 	if (send_newkeys(c) < 0)
 		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "cannot send NEWKEYS");
