@@ -553,6 +553,62 @@ int keyfile_parse_private(const uint8_t *data, size_t len, const char *passphras
 	return keyfile_parse_private_ex(data, len, passphrase, KEYFILE_MAX_ROUNDS, key, comment);
 }
 
+/* The clear public key blob of an openssh-key-v1 file. */
+static int v1_parse_public(struct buf *raw, struct sshkey **key)
+{
+	struct v1_hdr h;
+	int r;
+
+	r = v1_parse_header(raw, &h);
+	if (r == 0)
+		r = sshkey_from_blob(h.pub, h.publen, key);
+	v1_hdr_free(&h);
+	return r;
+}
+
+int keyfile_parse_public_from_private(const uint8_t *data, size_t len, struct sshkey **key)
+{
+	struct buf raw;
+	struct sshkey *priv = NULL;
+	size_t begin;
+	int r;
+
+	buf_init(&raw);
+	buf_set_secret(&raw);
+	if (data == NULL || key == NULL) {
+		r = SLC_ERR_INVALID;
+		goto out;
+	}
+	*key = NULL;
+	if (len > KEYFILE_MAX_SIZE) {
+		r = SLC_ERR_LENGTH;
+		goto out;
+	}
+	switch (armour_kind(data, len, &begin)) {
+	case ARMOUR_OPENSSH:
+		if ((r = openssh_unarmour(data, len, begin, &raw)) < 0)
+			goto out;
+		r = v1_parse_public(&raw, key);
+		break;
+	case ARMOUR_PEM:
+	case ARMOUR_PKCS8:
+	case ARMOUR_PKCS8_ENC:
+		/* No passphrase: encrypted ones give SLC_ERR_KEY_ENCRYPTED
+		 * without any key derivation. */
+		if ((r = keyfile_parse_private(data, len, NULL, &priv, NULL)) < 0)
+			goto out;
+		r = sshkey_demote(priv, key);
+		break;
+	default:
+		r = SLC_ERR_FORMAT;
+		break;
+	}
+out:
+	sshkey_del(priv);
+	buf_free(&raw);
+	return r;
+}
+
 int keyfile_is_encrypted(const uint8_t *data, size_t len, bool *encrypted)
 {
 	struct buf raw;
@@ -730,9 +786,13 @@ int keyfile_read_file(const char *path, size_t max, struct buf *out)
 		r = SLC_ERR_SYS;
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR; /* Linux lets open() succeed; read() would say this */
 		r = SLC_ERR_SYS;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = SLC_ERR_NOT_REGULAR;
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max) {
@@ -780,6 +840,21 @@ int keyfile_load_private(const char *path, const char *passphrase, struct sshkey
 	if ((r = keyfile_read_file(path, KEYFILE_MAX_SIZE, &b)) < 0)
 		goto out;
 	r = keyfile_parse_private(buf_ptr(&b), buf_len(&b), passphrase, key, comment);
+out:
+	buf_free(&b);
+	return r;
+}
+
+int keyfile_load_public_from_private(const char *path, struct sshkey **key)
+{
+	struct buf b;
+	int r;
+
+	buf_init(&b);
+	buf_set_secret(&b);
+	if ((r = keyfile_read_file(path, KEYFILE_MAX_SIZE, &b)) < 0)
+		goto out;
+	r = keyfile_parse_public_from_private(buf_ptr(&b), buf_len(&b), key);
 out:
 	buf_free(&b);
 	return r;

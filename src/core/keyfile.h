@@ -38,6 +38,16 @@ SLC_WUR int keyfile_parse_private(const uint8_t *data, size_t len, const char *p
  * a tiny limit so no input can make one run slow. */
 SLC_WUR int keyfile_parse_private_ex(const uint8_t *data, size_t len, const char *passphrase,
 				     unsigned max_rounds, struct sshkey **key, char **comment);
+/* The public half of private key file contents, with no passphrase, as
+ * ssh-keygen -l and -y find it when there is no .pub: openssh-key-v1
+ * carries the public key in clear in its header, encrypted or not (only
+ * the header is read, the private section is not checked against it);
+ * unencrypted PEM and PKCS#8 are parsed whole. Encrypted PEM and PKCS#8
+ * hold no clear public key: SLC_ERR_KEY_ENCRYPTED. Other errors as
+ * keyfile_parse_private. On success *key is a new public-only key; no
+ * comment is returned (openssh-key-v1 keeps it in the private section). */
+SLC_WUR int keyfile_parse_public_from_private(const uint8_t *data, size_t len,
+					      struct sshkey **key);
 /* Whether contents are an encrypted private key (without decrypting). */
 SLC_WUR int keyfile_is_encrypted(const uint8_t *data, size_t len, bool *encrypted);
 /* openssh-key-v1 armoured text, appended to out (which is marked secret:
@@ -47,14 +57,19 @@ SLC_WUR int keyfile_is_encrypted(const uint8_t *data, size_t len, bool *encrypte
 SLC_WUR int keyfile_format_private(const struct sshkey *k, const char *comment,
 				   const char *passphrase, unsigned rounds, struct buf *out);
 
-/* File helpers. Reading: SLC_ERR_SYS with errno for I/O errors; files over
- * KEYFILE_MAX_SIZE are SLC_ERR_LENGTH. Saving creates the file mode 0600
- * (replacing an existing one). */
+/* File helpers. Reading: SLC_ERR_SYS with errno for I/O errors (EISDIR for
+ * a directory, which is what reading one gives), SLC_ERR_NOT_REGULAR for
+ * other files that are not regular (FIFOs, devices, sockets: refused
+ * before any read, so a FIFO cannot block); files over KEYFILE_MAX_SIZE
+ * are SLC_ERR_LENGTH. Saving creates the file mode 0600 (replacing an
+ * existing one). */
 SLC_WUR int keyfile_load_private(const char *path, const char *passphrase,
 				 struct sshkey **key, char **comment);
 SLC_WUR int keyfile_save_private(const char *path, const struct sshkey *k, const char *comment,
 				 const char *passphrase, unsigned rounds);
 SLC_WUR int keyfile_load_public(const char *path, struct sshkey **key, char **comment);
+/* keyfile_parse_public_from_private on a file's contents. */
+SLC_WUR int keyfile_load_public_from_private(const char *path, struct sshkey **key);
 /* Public key line + "\n", mode 0644. */
 SLC_WUR int keyfile_save_public(const char *path, const struct sshkey *k, const char *comment);
 /* Read a whole regular file (at most max bytes) into a secret buffer. */

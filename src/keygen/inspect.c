@@ -8,22 +8,22 @@
 #include "keyfile.h"
 #include "keygen.h"
 
-/* Read path whole; on failure print "<prefix><path>: <cause>". */
+/* Read path whole. Returns 0; KG_EXIT_FAIL once a failure to open or read
+ * it is printed as "<prefix><path>: <cause>", ssh-keygen's words; or, for a
+ * directory, SLC_ERR_SYS (errno EISDIR) with nothing printed: ssh-keygen
+ * opens a directory and fails only when loading the key, so each command
+ * reports it as it reports a key it cannot load. */
 static int read_key_file(const char *path, const char *prefix, struct buf *data)
 {
 	int r = keyfile_read_file(path, KEYFILE_MAX_SIZE, data);
-	const char *cause;
 
-	if (r == 0)
-		return 0;
-	/* keyfile_read_file gives EINVAL for what is not a regular file */
-	if (r == SLC_ERR_SYS && errno == EINVAL)
-		cause = "not a regular file";
-	else if (r == SLC_ERR_LENGTH)
-		cause = "file is too large";
-	else
-		cause = slc_strerror(r); /* reads errno for SLC_ERR_SYS */
-	fprintf(stderr, "%s%s: %s\n", prefix, path, cause);
+	if (r == 0 || (r == SLC_ERR_SYS && errno == EISDIR))
+		return r;
+	/* slc_strerror reads errno for SLC_ERR_SYS and says "not a regular
+	 * file" for SLC_ERR_NOT_REGULAR; only a size over the limit wants
+	 * other words than its generic ones. */
+	fprintf(stderr, "%s%s: %s\n", prefix, path,
+	        r == SLC_ERR_LENGTH ? "file is too large" : slc_strerror(r));
 	return KG_EXIT_FAIL;
 }
 
@@ -63,10 +63,13 @@ int kg_print_public(const struct kg_opts *o)
 	status = kg_input_file(o, &path);
 	if (status != 0)
 		goto out;
-	status = read_key_file(path, "", &data);
-	if (status != 0)
+	r = read_key_file(path, "", &data);
+	if (r == KG_EXIT_FAIL) {
+		status = r;
 		goto out;
-	r = load_private(&data, o->old_passphrase, "Enter passphrase: ", &key, &comment);
+	}
+	if (r == 0)
+		r = load_private(&data, o->old_passphrase, "Enter passphrase: ", &key, &comment);
 	if (r != 0) {
 		fprintf(stderr, "Load key \"%s\": %s\n", path, slc_strerror(r));
 		status = KG_EXIT_FAIL;
@@ -174,10 +177,16 @@ int kg_fingerprint(const struct kg_opts *o)
 	status = kg_input_file(o, &path);
 	if (status != 0)
 		goto out;
-	status = read_key_file(path, "sluice-keygen: ", &data);
-	if (status != 0)
+	r = read_key_file(path, "sluice-keygen: ", &data);
+	if (r == KG_EXIT_FAIL) {
+		status = r;
 		goto out;
+	}
 	status = KG_EXIT_FAIL;
+	if (r != 0) { /* a directory: neither kind of key file */
+		fprintf(stderr, "%s is not a public key file.\n", path);
+		goto out;
+	}
 
 	/* A public key file (text without NULs)? */
 	if (memchr(buf_ptr(&data), '\0', buf_len(&data)) == NULL) {
@@ -205,13 +214,11 @@ int kg_fingerprint(const struct kg_opts *o)
 	r = keyfile_load_public(pubpath, &key, &comment);
 	if (r != 0)
 		r = keyfile_parse_private(buf_ptr(&data), buf_len(&data), NULL, &key, &comment);
-	if (r == SLC_ERR_KEY_ENCRYPTED) {
-		/* keyfile.h offers no way to read the public key in an
-		 * encrypted openssh-key-v1 file's clear header. */
-		fprintf(stderr, "sluice-keygen: %s: key is encrypted and %s cannot be read\n", path,
-		        pubpath);
-		goto out;
-	}
+	/* Encrypted: openssh-key-v1 still shows its public key (the comment
+	 * is encrypted, so "no comment"); encrypted PEM and PKCS#8 do not,
+	 * and ssh-keygen calls them not a key file. */
+	if (r == SLC_ERR_KEY_ENCRYPTED)
+		r = keyfile_parse_public_from_private(buf_ptr(&data), buf_len(&data), &key);
 	if (r != 0) {
 		fprintf(stderr, "%s is not a %skey file.\n", path,
 		        looks_private(&data) ? "" : "public ");
@@ -275,11 +282,15 @@ int kg_change_passphrase(const struct kg_opts *o)
 	status = kg_input_file(o, &path);
 	if (status != 0)
 		goto out;
-	status = read_key_file(path, "", &data);
-	if (status != 0)
+	r = read_key_file(path, "", &data);
+	if (r == KG_EXIT_FAIL) {
+		status = r;
 		goto out;
+	}
 	status = KG_EXIT_FAIL;
-	r = load_private(&data, o->old_passphrase, "Enter old passphrase: ", &key, &comment);
+	if (r == 0)
+		r = load_private(&data, o->old_passphrase, "Enter old passphrase: ", &key,
+		                 &comment);
 	if (r != 0) {
 		fprintf(stderr, "Failed to load key %s: %s\n", path, slc_strerror(r));
 		goto out;

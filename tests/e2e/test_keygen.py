@@ -252,15 +252,31 @@ def test_fingerprint_private_without_pub(sluice_keygen, openssh_keys, tmp_path, 
     assert ours.stdout == theirs.stdout
 
 
-@pytest.mark.xfail(reason="keyfile.h has no call giving an encrypted openssh-key-v1 "
-                          "file's public key without the passphrase", strict=False)
 def test_fingerprint_encrypted_private_without_pub(sluice_keygen, openssh_keys, tmp_path):
+    """Encrypted openssh-key-v1 alone: the public key from the file's clear
+    header, no passphrase asked, "no comment" (the comment is encrypted)."""
     key = copy_key(openssh_keys("ed25519", "openssh", PASS), tmp_path)
     os.unlink(f"{key}.pub")
     theirs = assert_ok(run([SSH_KEYGEN, "-l", "-f", key]))
-    ours = run([sluice_keygen, "-l", "-f", key])
-    assert_no_sanitizer(ours)
+    ours = assert_ok(run([sluice_keygen, "-l", "-f", key]))
     assert ours.stdout == theirs.stdout
+    assert ours.stdout.endswith(" no comment (ED25519)\n")
+    for e in (["-E", "md5"], ["-E", "sha256"]):
+        theirs = assert_ok(run([SSH_KEYGEN, "-l", "-f", key] + e))
+        ours = assert_ok(run([sluice_keygen, "-l", "-f", key] + e))
+        assert ours.stdout == theirs.stdout
+
+
+@pytest.mark.parametrize("fmt", ["PEM", "PKCS8"])
+def test_fingerprint_encrypted_pem_without_pub(sluice_keygen, openssh_keys, tmp_path, fmt):
+    """Encrypted PEM and PKCS#8 have no clear public key: "is not a key
+    file", as ssh-keygen says."""
+    key = copy_key(openssh_keys("ecdsa256", fmt, PASS), tmp_path)
+    os.unlink(f"{key}.pub")
+    theirs = run([SSH_KEYGEN, "-l", "-f", key])
+    ours = run([sluice_keygen, "-l", "-f", key])
+    assert_one_line_error(ours, key)
+    assert ours.stderr == theirs.stderr == f"{key} is not a key file.\n"
 
 
 def test_fingerprint_many_public_keys(sluice_keygen, openssh_keys, tmp_path):
@@ -457,7 +473,25 @@ def test_missing_file_and_directory(sluice_keygen, tmp_path, cmd):
     theirs = run([SSH_KEYGEN] + cmd + ["-f", missing])
     assert r.stderr == theirs.stderr.replace("ssh-keygen", "sluice-keygen")
     assert r.returncode == theirs.returncode
-    assert_one_line_error(run([sluice_keygen] + cmd + ["-f", tmp_path]), tmp_path)
+    # a directory: ssh-keygen opens it and fails as on a key it cannot load
+    # (mode 0700, or its -y and -p would complain about permissions first)
+    tmp_path.chmod(0o700)
+    r = run([sluice_keygen] + cmd + ["-f", tmp_path])
+    assert_one_line_error(r, tmp_path)
+    theirs = run([SSH_KEYGEN] + cmd + ["-f", tmp_path])
+    assert r.stderr == theirs.stderr.replace("ssh-keygen", "sluice-keygen")
+    assert r.returncode == theirs.returncode
+
+
+def test_not_a_regular_file(sluice_keygen, tmp_path):
+    """A FIFO is refused at once (ssh-keygen would wait for a writer)."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for cmd, prefix in ((["-y"], ""), (["-l"], "sluice-keygen: "),
+                        (["-p", "-N", "x", "-P", "y"], "")):
+        r = run([sluice_keygen] + cmd + ["-f", fifo])
+        assert_one_line_error(r, fifo)
+        assert r.stderr == f"{prefix}{fifo}: not a regular file\n"
 
 
 def test_wrong_passphrase(sluice_keygen, openssh_keys, tmp_path):

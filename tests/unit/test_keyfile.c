@@ -347,6 +347,97 @@ static void test_ssh_keygen_fixtures(void **state)
 	}
 }
 
+/* Without a passphrase: openssh-key-v1's clear header, encrypted or not,
+ * and unencrypted PEM / PKCS#8 whole; encrypted PEM / PKCS#8 have none. No
+ * key derivation happens, so every fixture is cheap. */
+static void test_public_from_private(void **state)
+{
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		const struct fixture *f = &fixtures[i];
+		char *path = data_path(f->name), *pubpath = NULL, *fp = NULL;
+		struct sshkey *k = NULL, *pub = NULL;
+		struct buf text;
+		int want = f->encrypted && !f->openssh ? SLC_ERR_KEY_ENCRYPTED : 0;
+
+		print_message("fixture %s\n", f->name);
+		assert_true(asprintf(&pubpath, "%s.pub", path) > 0);
+		assert_int_equal(keyfile_load_public(pubpath, &pub, NULL), 0);
+		read_data(f->name, &text);
+		assert_int_equal(
+		        keyfile_parse_public_from_private(buf_ptr(&text), buf_len(&text), &k),
+		        want);
+		if (want == 0) {
+			assert_non_null(k);
+			assert_false(sshkey_is_private(k));
+			assert_true(sshkey_equal_public(k, pub));
+			assert_int_equal(sshkey_fingerprint(k, SSHKEY_FP_SHA256, &fp), 0);
+			assert_string_equal(fp, f->fp);
+			sshkey_del(k);
+			k = NULL;
+		}
+		assert_null(k);
+		assert_int_equal(keyfile_load_public_from_private(path, &k), want);
+		if (want == 0)
+			assert_true(sshkey_equal_public(k, pub));
+		buf_free(&text);
+		sshkey_del(k);
+		sshkey_del(pub);
+		free(fp);
+		free(path);
+		free(pubpath);
+	}
+
+	/* Ours too, and the public half is all that comes back. */
+	for (size_t i = 0; i < 2; i++) {
+		struct sshkey *k = NULL;
+		struct buf text;
+		buf_init(&text);
+		assert_int_equal(keyfile_format_private(gen_keys[1], "c", i ? PASS : NULL,
+		                                        FAST_ROUNDS, &text),
+		                 0);
+		assert_int_equal(
+		        keyfile_parse_public_from_private(buf_ptr(&text), buf_len(&text), &k), 0);
+		assert_false(sshkey_is_private(k));
+		assert_true(sshkey_equal_public(k, gen_keys[1]));
+		sshkey_del(k);
+
+		/* every truncation fails cleanly or (past the header, which is
+		 * all that is read) still gives the same key */
+		for (size_t n = 0; n < buf_len(&text); n++) {
+			k = NULL;
+			int r = keyfile_parse_public_from_private(buf_ptr(&text), n, &k);
+			if (r == 0)
+				assert_true(sshkey_equal_public(k, gen_keys[1]));
+			else
+				assert_null(k);
+			sshkey_del(k);
+		}
+		buf_free(&text);
+	}
+
+	/* not private key files */
+	static const char *const texts[] = {
+	        "",
+	        "hello",
+	        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEA\n"
+	        "-----END OPENSSH PRIVATE KEY-----\n",
+	        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n",
+	        "ssh-ed25519 "
+	        "AAAAC3NzaC1lZDI1NTE5AAAAIERNq6bOop1JA40uPRYHiYpmYLzAqGTdg2ChKu9r6oO4\n",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct sshkey *k = NULL;
+		if (keyfile_parse_public_from_private((const uint8_t *)texts[i], strlen(texts[i]),
+		                                      &k) >= 0)
+			fail_msg("text %zu parsed", i);
+		assert_null(k);
+	}
+	struct sshkey *k = NULL;
+	assert_int_equal(keyfile_parse_public_from_private(NULL, 0, &k), SLC_ERR_INVALID);
+	assert_int_equal(keyfile_load_public_from_private("/dev/null", &k), SLC_ERR_NOT_REGULAR);
+	assert_null(k);
+}
+
 static void test_load_public_rfc4716(void **state)
 {
 	static const char *const names[] = {"keyfile_ed25519", "keyfile_rsa2048"};
@@ -872,10 +963,10 @@ static void test_read_file_limits(void **state)
 	buf_init(&b);
 	assert_int_equal(keyfile_read_file(dir, 100, &b), SLC_ERR_SYS);
 	assert_int_equal(errno, EISDIR);
-	assert_int_equal(keyfile_read_file("/dev/null", 100, &b), SLC_ERR_SYS);
+	assert_int_equal(keyfile_read_file("/dev/null", 100, &b), SLC_ERR_NOT_REGULAR);
 	assert_true(asprintf(&fifo, "%s/fifo", dir) > 0);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
-	assert_int_equal(keyfile_read_file(fifo, 100, &b), SLC_ERR_SYS); /* and no hang */
+	assert_int_equal(keyfile_read_file(fifo, 100, &b), SLC_ERR_NOT_REGULAR); /* and no hang */
 	assert_true(asprintf(&path, "%s/f", dir) > 0);
 	assert_int_equal(keyfile_read_file(path, 100, &b), SLC_ERR_SYS);
 	assert_int_equal(errno, ENOENT);
@@ -916,6 +1007,7 @@ int main(void)
 	        cmocka_unit_test(test_roundtrip_default_rounds),
 	        cmocka_unit_test(test_format_rejects),
 	        cmocka_unit_test(test_ssh_keygen_fixtures),
+	        cmocka_unit_test(test_public_from_private),
 	        cmocka_unit_test(test_load_public_rfc4716),
 	        cmocka_unit_test(test_truncations),
 	        cmocka_unit_test(test_flipped_bytes),
