@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
+#include "alglist.h"
 #include "sshkey.h"
 
 #define ED25519_SIG_LEN 64
@@ -49,23 +50,6 @@ static const struct sigalg *sigalg_find(enum sshkey_type type, const char *name,
 			return sa;
 	}
 	return NULL;
-}
-
-/* Whether name is one of the comma-separated elements of list. */
-static bool list_has(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = list;
-
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		if (len == n && memcmp(p, name, n) == 0)
-			return true;
-		if (comma == NULL)
-			return false;
-		p = comma + 1;
-	}
 }
 
 /* One DigestSign/DigestVerify context, PKCS#1 v1.5 for RSA. */
@@ -241,7 +225,7 @@ int sshkey_verify(const struct sshkey *k, const uint8_t *sig, size_t siglen, con
 	 * signature by it (an ECDSA blob offered for an RSA key, say). */
 	if ((sa = sigalg_find(sshkey_type(k), (const char *)name, namelen)) == NULL)
 		return SLC_ERR_SIGNATURE;
-	if (allowed == NULL ? sa->legacy : !list_has(allowed, sa->name))
+	if (allowed == NULL ? sa->legacy : !alglist_contains(allowed, sa->name))
 		return SLC_ERR_DENIED;
 
 	vsig = raw;
