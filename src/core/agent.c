@@ -30,7 +30,7 @@ int agent_put_request_identities(struct buf *out)
 }
 
 int agent_put_sign_request(struct buf *out, const uint8_t *blob, size_t blob_len,
-			   const uint8_t *data, size_t len, const char *alg)
+                           const uint8_t *data, size_t len, const char *alg)
 {
 	uint32_t flags = 0;
 	size_t at;

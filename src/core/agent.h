@@ -41,7 +41,7 @@ SLC_WUR int agent_put_request_identities(struct buf *out);
 /* alg picks the RSA signature flags ("rsa-sha2-256"/"rsa-sha2-512"); NULL
  * or any other name sends no flags. */
 SLC_WUR int agent_put_sign_request(struct buf *out, const uint8_t *blob, size_t blob_len,
-				   const uint8_t *data, size_t len, const char *alg);
+                                   const uint8_t *data, size_t len, const char *alg);
 
 /* One complete reply from in: SLC_ERR_AGAIN while incomplete (nothing
  * consumed), SLC_ERR_LENGTH for an empty or oversized frame. On success

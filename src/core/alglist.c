@@ -94,7 +94,7 @@ static int set_bad(char **bad, const char *e, size_t n)
 
 /* Every element of spec (wildcards allowed) must match something supported. */
 static int check_supported(const char *spec, const char *supported, bool allow_unmatched,
-			   char **bad)
+                           char **bad)
 {
 	size_t pos = 0;
 	const char *e;
@@ -158,7 +158,7 @@ static int filter(struct lb *b, const char *from, const char *pats, bool keep_ma
 }
 
 int alglist_apply(const char *spec, const char *defaults, const char *supported, char **out,
-		  char **bad)
+                  char **bad)
 {
 	struct lb b = {0};
 	int r = 0;

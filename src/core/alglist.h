@@ -19,8 +19,8 @@
 
 /* *out is malloc'd. On SLC_ERR_CONFIG, *bad (if non-NULL) gets a malloc'd
  * copy of the offending name. An empty result is SLC_ERR_CONFIG too. */
-SLC_WUR int alglist_apply(const char *spec, const char *defaults, const char *supported,
-			  char **out, char **bad);
+SLC_WUR int alglist_apply(const char *spec, const char *defaults, const char *supported, char **out,
+                          char **bad);
 
 /* Whether name is an element of the comma-separated list. */
 bool alglist_contains(const char *list, const char *name);

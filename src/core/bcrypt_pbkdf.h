@@ -12,6 +12,6 @@
 /* Derive keylen bytes (1..1024) into key. rounds >= 1, saltlen 1..(1<<20).
  * SLC_ERR_INVALID on bad sizes. */
 SLC_WUR int bcrypt_pbkdf(const char *pass, size_t passlen, const uint8_t *salt, size_t saltlen,
-			 uint8_t *key, size_t keylen, unsigned rounds);
+                         uint8_t *key, size_t keylen, unsigned rounds);
 
 #endif

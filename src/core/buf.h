@@ -35,7 +35,7 @@ struct buf {
 	size_t cap;
 	size_t rpos;
 	size_t wpos;
-	bool view;   /* read-only over borrowed memory */
+	bool view; /* read-only over borrowed memory */
 	bool secret; /* wipe on free/realloc */
 };
 
@@ -49,7 +49,10 @@ void buf_del(struct buf *b);
 void buf_set_secret(struct buf *b);
 
 /* Unread bytes. */
-static inline size_t buf_len(const struct buf *b) { return b->wpos - b->rpos; }
+static inline size_t buf_len(const struct buf *b)
+{
+	return b->wpos - b->rpos;
+}
 /* An empty buffer may have no allocation; NULL + 0 is undefined in C. */
 static inline const uint8_t *buf_ptr(const struct buf *b)
 {

@@ -100,7 +100,7 @@ struct ssh_event {
 		struct {
 			uint32_t reason;
 			const char *text; /* one line: the cause */
-			bool by_peer;     /* the peer sent DISCONNECT */
+			bool by_peer; /* the peer sent DISCONNECT */
 		} disconnect;
 		struct ssh_auth_event auth;
 		struct ssh_chan_event chan;

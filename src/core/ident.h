@@ -36,8 +36,7 @@ void ssh_ident_free(struct ssh_ident *id);
  * the version line belong to the binary packet protocol. Returns 0 once the
  * version line is complete (id->version is set), SLC_ERR_AGAIN when more is
  * needed, SLC_ERR_PROTOCOL (id->why says why) on a bad or missing version. */
-SLC_WUR int ssh_ident_feed(struct ssh_ident *id, const uint8_t *data, size_t len,
-			   size_t *consumed);
+SLC_WUR int ssh_ident_feed(struct ssh_ident *id, const uint8_t *data, size_t len, size_t *consumed);
 
 /* Our own version line without CR LF ("SSH-2.0-sluice_0.1"). */
 const char *ssh_ident_ours(void);

@@ -3,15 +3,15 @@
 #include <string.h>
 
 static const struct kex_method methods[] = {
-	{"curve25519-sha256", CRYPTO_KEX_X25519, CRYPTO_HASH_SHA256, false},
-	{"curve25519-sha256@libssh.org", CRYPTO_KEX_X25519, CRYPTO_HASH_SHA256, false},
-	{"ecdh-sha2-nistp256", CRYPTO_KEX_ECDH_P256, CRYPTO_HASH_SHA256, false},
-	{"ecdh-sha2-nistp384", CRYPTO_KEX_ECDH_P384, CRYPTO_HASH_SHA384, false},
-	{"ecdh-sha2-nistp521", CRYPTO_KEX_ECDH_P521, CRYPTO_HASH_SHA512, false},
-	{"diffie-hellman-group14-sha256", CRYPTO_KEX_DH_GROUP14, CRYPTO_HASH_SHA256, true},
-	{"diffie-hellman-group16-sha512", CRYPTO_KEX_DH_GROUP16, CRYPTO_HASH_SHA512, true},
-	{"diffie-hellman-group18-sha512", CRYPTO_KEX_DH_GROUP18, CRYPTO_HASH_SHA512, true},
-	{"diffie-hellman-group14-sha1", CRYPTO_KEX_DH_GROUP14, CRYPTO_HASH_SHA1, true},
+        {"curve25519-sha256", CRYPTO_KEX_X25519, CRYPTO_HASH_SHA256, false},
+        {"curve25519-sha256@libssh.org", CRYPTO_KEX_X25519, CRYPTO_HASH_SHA256, false},
+        {"ecdh-sha2-nistp256", CRYPTO_KEX_ECDH_P256, CRYPTO_HASH_SHA256, false},
+        {"ecdh-sha2-nistp384", CRYPTO_KEX_ECDH_P384, CRYPTO_HASH_SHA384, false},
+        {"ecdh-sha2-nistp521", CRYPTO_KEX_ECDH_P521, CRYPTO_HASH_SHA512, false},
+        {"diffie-hellman-group14-sha256", CRYPTO_KEX_DH_GROUP14, CRYPTO_HASH_SHA256, true},
+        {"diffie-hellman-group16-sha512", CRYPTO_KEX_DH_GROUP16, CRYPTO_HASH_SHA512, true},
+        {"diffie-hellman-group18-sha512", CRYPTO_KEX_DH_GROUP18, CRYPTO_HASH_SHA512, true},
+        {"diffie-hellman-group14-sha1", CRYPTO_KEX_DH_GROUP14, CRYPTO_HASH_SHA1, true},
 };
 
 const struct kex_method *kex_method_lookup(const char *name)
@@ -64,9 +64,9 @@ int kex_get_public(const struct kex_method *m, struct buf *b, const uint8_t **p,
 }
 
 int kex_exchange_hash(const struct kex_method *m, const char *v_c, const char *v_s,
-		      const struct buf *i_c, const struct buf *i_s, const uint8_t *k_s,
-		      size_t k_s_len, const uint8_t *q_c, size_t q_c_len, const uint8_t *q_s,
-		      size_t q_s_len, const uint8_t *secret, size_t secret_len, uint8_t *out)
+                      const struct buf *i_c, const struct buf *i_s, const uint8_t *k_s,
+                      size_t k_s_len, const uint8_t *q_c, size_t q_c_len, const uint8_t *q_s,
+                      size_t q_s_len, const uint8_t *secret, size_t secret_len, uint8_t *out)
 {
 	struct buf b;
 	int r;
@@ -94,8 +94,8 @@ out:
 }
 
 int kex_derive(const struct kex_method *m, const uint8_t *secret, size_t secret_len,
-	       const uint8_t *h, size_t h_len, const uint8_t *session_id, size_t session_id_len,
-	       char letter, uint8_t *out, size_t need)
+               const uint8_t *h, size_t h_len, const uint8_t *session_id, size_t session_id_len,
+               char letter, uint8_t *out, size_t need)
 {
 	struct crypto_hash_ctx ctx, prefix;
 	struct buf k;

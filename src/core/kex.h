@@ -32,27 +32,26 @@ const char *kex_hostkey_default_names(void);
 const char *kex_hostkey_supported_names(void);
 
 /* Append our public value as the method encodes it (string or mpint). */
-SLC_WUR int kex_put_public(const struct kex_method *m, const struct crypto_kex *k,
-			   struct buf *b);
+SLC_WUR int kex_put_public(const struct kex_method *m, const struct crypto_kex *k, struct buf *b);
 /* Read the peer's public value as the method encodes it: borrowed bytes
  * (for DH the unsigned magnitude). */
 SLC_WUR int kex_get_public(const struct kex_method *m, struct buf *b, const uint8_t **p,
-			   size_t *len);
+                           size_t *len);
 
 /* The exchange hash H. v_c/v_s: version lines without CR LF; i_c/i_s:
  * KEXINIT payloads; k_s: server host key blob; q_c/q_s: the two public
  * values as sent; secret: the shared secret as an unsigned big-endian
  * number. out gets crypto_hash_len(m->hash) bytes. */
 SLC_WUR int kex_exchange_hash(const struct kex_method *m, const char *v_c, const char *v_s,
-			      const struct buf *i_c, const struct buf *i_s, const uint8_t *k_s,
-			      size_t k_s_len, const uint8_t *q_c, size_t q_c_len,
-			      const uint8_t *q_s, size_t q_s_len, const uint8_t *secret,
-			      size_t secret_len, uint8_t *out);
+                              const struct buf *i_c, const struct buf *i_s, const uint8_t *k_s,
+                              size_t k_s_len, const uint8_t *q_c, size_t q_c_len,
+                              const uint8_t *q_s, size_t q_s_len, const uint8_t *secret,
+                              size_t secret_len, uint8_t *out);
 
 /* RFC 4253 7.2: derive need bytes for letter ('A'..'F') into out (which
  * may need up to need bytes; extended by hashing as the RFC says). */
 SLC_WUR int kex_derive(const struct kex_method *m, const uint8_t *secret, size_t secret_len,
-		       const uint8_t *h, size_t h_len, const uint8_t *session_id,
-		       size_t session_id_len, char letter, uint8_t *out, size_t need);
+                       const uint8_t *h, size_t h_len, const uint8_t *session_id,
+                       size_t session_id_len, char letter, uint8_t *out, size_t need);
 
 #endif

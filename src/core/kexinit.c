@@ -78,13 +78,18 @@ static bool same_first(const char *a, const char *b)
 }
 
 int kexinit_negotiate(const struct kexinit *c, const struct kexinit *s, const char *aead,
-		      struct kex_choice *out, const char **which)
+                      struct kex_choice *out, const char **which)
 {
-	static const char *const names[KEX_NLISTS] = {
-		"key exchange", "host key", "cipher (client to server)",
-		"cipher (server to client)", "MAC (client to server)",
-		"MAC (server to client)", "compression (client to server)",
-		"compression (server to client)", "", ""};
+	static const char *const names[KEX_NLISTS] = {"key exchange",
+	                                              "host key",
+	                                              "cipher (client to server)",
+	                                              "cipher (server to client)",
+	                                              "MAC (client to server)",
+	                                              "MAC (server to client)",
+	                                              "compression (client to server)",
+	                                              "compression (server to client)",
+	                                              "",
+	                                              ""};
 	int r;
 	int failed = -1;
 
@@ -94,13 +99,13 @@ int kexinit_negotiate(const struct kexinit *c, const struct kexinit *s, const ch
 		goto out;
 	}
 	if ((r = alglist_negotiate(c->lists[KEX_HOSTKEY_ALGS], s->lists[KEX_HOSTKEY_ALGS],
-				   &out->hostkey)) < 0) {
+	                           &out->hostkey)) < 0) {
 		failed = KEX_HOSTKEY_ALGS;
 		goto out;
 	}
 	for (int d = 0; d < 2; d++) {
 		if ((r = alglist_negotiate(c->lists[KEX_ENC_C2S + d], s->lists[KEX_ENC_C2S + d],
-					   &out->enc[d])) < 0) {
+		                           &out->enc[d])) < 0) {
 			failed = KEX_ENC_C2S + d;
 			goto out;
 		}
@@ -111,12 +116,12 @@ int kexinit_negotiate(const struct kexinit *c, const struct kexinit *s, const ch
 				goto out;
 			}
 		} else if ((r = alglist_negotiate(c->lists[KEX_MAC_C2S + d],
-						  s->lists[KEX_MAC_C2S + d], &out->mac[d])) < 0) {
+		                                  s->lists[KEX_MAC_C2S + d], &out->mac[d])) < 0) {
 			failed = KEX_MAC_C2S + d;
 			goto out;
 		}
 		if ((r = alglist_negotiate(c->lists[KEX_COMP_C2S + d], s->lists[KEX_COMP_C2S + d],
-					   &out->comp[d])) < 0) {
+		                           &out->comp[d])) < 0) {
 			failed = KEX_COMP_C2S + d;
 			goto out;
 		}
@@ -126,9 +131,8 @@ int kexinit_negotiate(const struct kexinit *c, const struct kexinit *s, const ch
 	 * have guessed; the caller knows which is the peer. */
 	if (c->first_kex_follows || s->first_kex_follows) {
 		const struct kexinit *g = c->first_kex_follows ? c : s;
-		out->ignore_guessed_packet =
-			!same_first(g->lists[KEX_ALGS], out->kex) ||
-			!same_first(g->lists[KEX_HOSTKEY_ALGS], out->hostkey);
+		out->ignore_guessed_packet = !same_first(g->lists[KEX_ALGS], out->kex) ||
+		                             !same_first(g->lists[KEX_HOSTKEY_ALGS], out->hostkey);
 	}
 out:
 	if (r < 0) {

@@ -35,8 +35,8 @@ struct kexinit {
 struct kex_choice {
 	char *kex;
 	char *hostkey;
-	char *enc[2];  /* [0] client to server, [1] server to client */
-	char *mac[2];  /* "" for AEAD ciphers, whose MAC is implied */
+	char *enc[2]; /* [0] client to server, [1] server to client */
+	char *mac[2]; /* "" for AEAD ciphers, whose MAC is implied */
 	char *comp[2];
 	/* The peer sent first_kex_packet_follows and guessed wrong: its first
 	 * key exchange packet must be ignored (RFC 4253 7.1). */
@@ -55,7 +55,6 @@ SLC_WUR int kexinit_put(const struct kexinit *k, struct buf *out);
 /* Negotiate. aead_ciphers: comma list of ciphers that carry their own MAC.
  * On failure *which names the list that had no common algorithm. */
 SLC_WUR int kexinit_negotiate(const struct kexinit *client, const struct kexinit *server,
-			      const char *aead_ciphers, struct kex_choice *out,
-			      const char **which);
+                              const char *aead_ciphers, struct kex_choice *out, const char **which);
 
 #endif

@@ -32,12 +32,12 @@
  * On success *key is a new private key and *comment (if comment is not
  * NULL) a malloc'd string, "" for PEM/PKCS#8 which carry none. */
 SLC_WUR int keyfile_parse_private(const uint8_t *data, size_t len, const char *passphrase,
-				  struct sshkey **key, char **comment);
+                                  struct sshkey **key, char **comment);
 /* As keyfile_parse_private, but refusing files whose bcrypt-pbkdf rounds
  * exceed max_rounds (SLC_ERR_LIMIT) before any key derivation. Fuzzers pass
  * a tiny limit so no input can make one run slow. */
 SLC_WUR int keyfile_parse_private_ex(const uint8_t *data, size_t len, const char *passphrase,
-				     unsigned max_rounds, struct sshkey **key, char **comment);
+                                     unsigned max_rounds, struct sshkey **key, char **comment);
 /* The public half of private key file contents, with no passphrase, as
  * ssh-keygen -l and -y find it when there is no .pub: openssh-key-v1
  * carries the public key in clear in its header, encrypted or not (only
@@ -46,8 +46,7 @@ SLC_WUR int keyfile_parse_private_ex(const uint8_t *data, size_t len, const char
  * hold no clear public key: SLC_ERR_KEY_ENCRYPTED. Other errors as
  * keyfile_parse_private. On success *key is a new public-only key; no
  * comment is returned (openssh-key-v1 keeps it in the private section). */
-SLC_WUR int keyfile_parse_public_from_private(const uint8_t *data, size_t len,
-					      struct sshkey **key);
+SLC_WUR int keyfile_parse_public_from_private(const uint8_t *data, size_t len, struct sshkey **key);
 /* Whether contents are an encrypted private key (without decrypting). */
 SLC_WUR int keyfile_is_encrypted(const uint8_t *data, size_t len, bool *encrypted);
 /* openssh-key-v1 armoured text, appended to out (which is marked secret:
@@ -55,7 +54,7 @@ SLC_WUR int keyfile_is_encrypted(const uint8_t *data, size_t len, bool *encrypte
  * unencrypted; otherwise bcrypt-pbkdf (rounds; 0 = default, at most
  * KEYFILE_MAX_ROUNDS) + aes256-ctr. comment NULL means "". */
 SLC_WUR int keyfile_format_private(const struct sshkey *k, const char *comment,
-				   const char *passphrase, unsigned rounds, struct buf *out);
+                                   const char *passphrase, unsigned rounds, struct buf *out);
 
 /* File helpers. Reading: SLC_ERR_SYS with errno for I/O errors (EISDIR for
  * a directory, which is what reading one gives), SLC_ERR_NOT_REGULAR for
@@ -63,10 +62,10 @@ SLC_WUR int keyfile_format_private(const struct sshkey *k, const char *comment,
  * before any read, so a FIFO cannot block); files over KEYFILE_MAX_SIZE
  * are SLC_ERR_LENGTH. Saving creates the file mode 0600 (replacing an
  * existing one). */
-SLC_WUR int keyfile_load_private(const char *path, const char *passphrase,
-				 struct sshkey **key, char **comment);
+SLC_WUR int keyfile_load_private(const char *path, const char *passphrase, struct sshkey **key,
+                                 char **comment);
 SLC_WUR int keyfile_save_private(const char *path, const struct sshkey *k, const char *comment,
-				 const char *passphrase, unsigned rounds);
+                                 const char *passphrase, unsigned rounds);
 SLC_WUR int keyfile_load_public(const char *path, struct sshkey **key, char **comment);
 /* keyfile_parse_public_from_private on a file's contents. */
 SLC_WUR int keyfile_load_public_from_private(const char *path, struct sshkey **key);

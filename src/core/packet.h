@@ -38,21 +38,21 @@ struct packet_dir {
 	struct cipher_ctx *cipher; /* NULL: no encryption, no MAC */
 	uint32_t seqnr;
 	uint64_t packets; /* since the last key change */
-	uint64_t bytes;   /* payload+framing bytes since the last key change */
+	uint64_t bytes; /* payload+framing bytes since the last key change */
 };
 
 struct ssh_packet {
 	struct packet_dir in, out;
 	struct buf inbuf;
 	struct buf outbuf;
-	size_t pkt_start;     /* outbuf offset of the packet under construction */
+	size_t pkt_start; /* outbuf offset of the packet under construction */
 	bool building;
-	bool in_have_len;     /* in_len is known for the packet at inbuf's head */
+	bool in_have_len; /* in_len is known for the packet at inbuf's head */
 	uint32_t in_len;
-	bool in_pending_pop;  /* the last packet_next() payload still sits in inbuf */
+	bool in_pending_pop; /* the last packet_next() payload still sits in inbuf */
 	size_t in_pop_len;
 	const struct slc_rng *rng; /* borrowed: padding bytes */
-	const char *why;      /* why the last error happened, static text */
+	const char *why; /* why the last error happened, static text */
 };
 
 void packet_init(struct ssh_packet *p, const struct slc_rng *rng);
@@ -63,7 +63,10 @@ void packet_free(struct ssh_packet *p);
 void packet_set_cipher(struct packet_dir *d, struct cipher_ctx *c);
 /* Strict key exchange (kex-strict-*-v00@openssh.com) sets the sequence
  * number to 0 after each NEWKEYS. */
-static inline void packet_reset_seqnr(struct packet_dir *d) { d->seqnr = 0; }
+static inline void packet_reset_seqnr(struct packet_dir *d)
+{
+	d->seqnr = 0;
+}
 
 /* Incoming bytes. SLC_ERR_LIMIT if buffered input would pass what one
  * packet can need (the caller should stop reading until packet_next()

@@ -27,7 +27,7 @@ enum sshkey_type {
 
 enum sshkey_fp_alg { SSHKEY_FP_SHA256, SSHKEY_FP_MD5 };
 
-#define SSHKEY_RSA_MIN_BITS 1024     /* smallest RSA key we read or use */
+#define SSHKEY_RSA_MIN_BITS 1024 /* smallest RSA key we read or use */
 #define SSHKEY_RSA_MIN_GEN_BITS 2048 /* smallest RSA key we generate */
 #define SSHKEY_RSA_MAX_BITS 16384
 
@@ -83,8 +83,8 @@ SLC_WUR int sshkey_get_private(struct buf *b, struct sshkey **out);
  * sig) to sig. alg: NULL picks the key's default ("rsa-sha2-512" for RSA);
  * for RSA also "rsa-sha2-256" and "ssh-rsa". SLC_ERR_INVALID for an alg
  * that is not the key's or a public-only key; sig is unchanged on error. */
-SLC_WUR int sshkey_sign(const struct sshkey *k, const char *alg, const uint8_t *data,
-			size_t len, struct buf *sig);
+SLC_WUR int sshkey_sign(const struct sshkey *k, const char *alg, const uint8_t *data, size_t len,
+                        struct buf *sig);
 /* Verify a signature blob. allowed: comma-separated signature algorithm
  * names acceptable to the caller, or NULL for every algorithm valid for
  * the key except "ssh-rsa" (SHA-1). SLC_ERR_SIGNATURE on a bad signature,
@@ -93,11 +93,11 @@ SLC_WUR int sshkey_sign(const struct sshkey *k, const char *alg, const uint8_t *
  * SLC_ERR_FORMAT / buf errors for a malformed outer blob (trailing bytes).
  * RSA signatures shorter than the modulus are left-padded (RFC 8332 3). */
 SLC_WUR int sshkey_verify(const struct sshkey *k, const uint8_t *sig, size_t siglen,
-			  const uint8_t *data, size_t len, const char *allowed);
+                          const uint8_t *data, size_t len, const char *allowed);
 /* The algorithm named inside a signature blob, borrowed into sig (not NUL
  * terminated) -- used to pick keys before verifying. */
 SLC_WUR int sshkey_sig_alg(const uint8_t *sig, size_t siglen, const uint8_t **name,
-			   size_t *namelen);
+                           size_t *namelen);
 
 /* "SHA256:<unpadded base64>" or "MD5:aa:bb:..." as ssh-keygen prints them.
  * Caller frees. */

@@ -25,7 +25,7 @@ int ssh_conn_new(const struct ssh_conn_config *cfg, struct ssh_conn **out)
 	c->cfg = *cfg;
 	c->kex_algs = strdup(cfg->kex_algs ? cfg->kex_algs : kex_default_names());
 	c->hostkey_algs =
-		strdup(cfg->hostkey_algs ? cfg->hostkey_algs : kex_hostkey_default_names());
+	        strdup(cfg->hostkey_algs ? cfg->hostkey_algs : kex_hostkey_default_names());
 	c->ciphers = strdup(cfg->ciphers ? cfg->ciphers : cipher_default_names());
 	c->macs = strdup(cfg->macs ? cfg->macs : cipher_mac_default_names());
 	if (!c->kex_algs || !c->hostkey_algs || !c->ciphers || !c->macs) {
@@ -87,7 +87,7 @@ void ssh_conn_del(struct ssh_conn *c)
 /* ---- errors and disconnects ---- */
 
 static void set_pending_disconnect(struct ssh_conn *c, uint32_t reason, bool by_peer,
-				   const char *text)
+                                   const char *text)
 {
 	snprintf(c->pending_text, sizeof(c->pending_text), "%s", text);
 	c->pending.type = SSH_EV_DISCONNECT;
@@ -316,7 +316,7 @@ static const char *aead_names(void)
 
 /* Build one direction's cipher from the exchange: d = 0 client to server. */
 static int make_cipher(struct ssh_conn *c, const uint8_t *secret, size_t secret_len, int d,
-		       bool encrypt, struct cipher_ctx **out)
+                       bool encrypt, struct cipher_ctx **out)
 {
 	const struct cipher_info *ci = cipher_lookup(c->choice.enc[d]);
 	const char *mac = c->choice.mac[d][0] ? c->choice.mac[d] : NULL;
@@ -327,15 +327,14 @@ static int make_cipher(struct ssh_conn *c, const uint8_t *secret, size_t secret_
 		return SLC_ERR_UNSUPPORTED;
 	size_t mkl = mi ? mi->key_len : 0;
 	if ((r = kex_derive(c->method, secret, secret_len, c->h, c->h_len, c->session_id,
-			    c->session_id_len, (char)('A' + d), iv, ci->iv_len)) < 0 ||
+	                    c->session_id_len, (char)('A' + d), iv, ci->iv_len)) < 0 ||
 	    (r = kex_derive(c->method, secret, secret_len, c->h, c->h_len, c->session_id,
-			    c->session_id_len, (char)('C' + d), key, ci->key_len)) < 0 ||
-	    (mkl && (r = kex_derive(c->method, secret, secret_len, c->h, c->h_len,
-				    c->session_id, c->session_id_len, (char)('E' + d), mk,
-				    mkl)) < 0))
+	                    c->session_id_len, (char)('C' + d), key, ci->key_len)) < 0 ||
+	    (mkl && (r = kex_derive(c->method, secret, secret_len, c->h, c->h_len, c->session_id,
+	                            c->session_id_len, (char)('E' + d), mk, mkl)) < 0))
 		goto out;
 	r = cipher_new(ci->name, mac, key, ci->key_len, ci->iv_len ? iv : NULL, ci->iv_len,
-		       mkl ? mk : NULL, mkl, encrypt, out);
+	               mkl ? mk : NULL, mkl, encrypt, out);
 out:
 	crypto_wipe(iv, sizeof(iv));
 	crypto_wipe(key, sizeof(key));
@@ -412,13 +411,14 @@ static int on_peer_kexinit(struct ssh_conn *c, const uint8_t *payload, size_t le
 	const struct kexinit *sk = c->cfg.server ? &mine : &peer;
 	if (!c->first_kex_done) {
 		c->strict = alglist_contains(ck->lists[KEX_ALGS], STRICT_C) &&
-			    alglist_contains(sk->lists[KEX_ALGS], STRICT_S);
-		c->peer_ext_info = c->cfg.server && alglist_contains(ck->lists[KEX_ALGS], "ext-info-c");
+		            alglist_contains(sk->lists[KEX_ALGS], STRICT_S);
+		c->peer_ext_info =
+		        c->cfg.server && alglist_contains(ck->lists[KEX_ALGS], "ext-info-c");
 		/* Strict kex: KEXINIT must have been the very first packet. */
 		if (c->strict && c->pkt.in.seqnr != 1) {
 			kexinit_free(&mine);
 			conn_fail(c, SSH_DISCONNECT_PROTOCOL_ERROR,
-				  "strict key exchange: KEXINIT was not the first packet");
+			          "strict key exchange: KEXINIT was not the first packet");
 			r = SLC_ERR_PROTOCOL;
 			goto out;
 		}
@@ -429,13 +429,14 @@ static int on_peer_kexinit(struct ssh_conn *c, const uint8_t *payload, size_t le
 	kexinit_free(&mine);
 	if (r < 0) {
 		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "no matching %s algorithm found",
-			  which ? which : "key exchange");
+		          which ? which : "key exchange");
 		goto out;
 	}
 	c->ignore_guess = peer_guessed && c->choice.ignore_guessed_packet;
 	c->method = kex_method_lookup(c->choice.kex);
 	if (!c->method || strcmp(c->choice.comp[0], "none") || strcmp(c->choice.comp[1], "none")) {
-		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "unsupported algorithm negotiated");
+		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
+		          "unsupported algorithm negotiated");
 		r = SLC_ERR_UNSUPPORTED;
 		goto out;
 	}
@@ -482,13 +483,14 @@ static int on_kex_init(struct ssh_conn *c, struct buf *m)
 	}
 	if (!key) {
 		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "no host key for %s",
-			  c->choice.hostkey);
+		          c->choice.hostkey);
 		r = SLC_ERR_NOT_FOUND;
 		goto out;
 	}
 	if ((r = crypto_kex_derive(c->ephemeral, q_c, q_c_len, secret, sizeof(secret),
-				   &secret_len)) < 0) {
-		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "invalid key exchange value from client");
+	                           &secret_len)) < 0) {
+		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
+		          "invalid key exchange value from client");
 		goto out;
 	}
 	size_t q_s_len;
@@ -497,8 +499,8 @@ static int on_kex_init(struct ssh_conn *c, struct buf *m)
 		goto out;
 	c->h_len = crypto_hash_len(c->method->hash);
 	if ((r = kex_exchange_hash(c->method, ssh_conn_peer_version(c), ssh_ident_ours(),
-				   &c->peer_kexinit, &c->my_kexinit, buf_ptr(&hk), buf_len(&hk),
-				   q_c, q_c_len, q_s, q_s_len, secret, secret_len, c->h)) < 0 ||
+	                           &c->peer_kexinit, &c->my_kexinit, buf_ptr(&hk), buf_len(&hk),
+	                           q_c, q_c_len, q_s, q_s_len, secret, secret_len, c->h)) < 0 ||
 	    (r = sshkey_sign(key, c->choice.hostkey, c->h, c->h_len, &sig)) < 0)
 		goto fail;
 	if ((r = buf_put_u8(&reply, SSH_MSG_KEX_ECDH_REPLY)) < 0 ||
@@ -511,7 +513,7 @@ static int on_kex_init(struct ssh_conn *c, struct buf *m)
 	goto out;
 fail:
 	conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "key exchange failed: %s",
-		  slc_strerror(r));
+	          slc_strerror(r));
 out:
 	crypto_wipe(secret, sizeof(secret));
 	buf_free(&reply);
@@ -536,30 +538,29 @@ static int on_kex_reply(struct ssh_conn *c, struct buf *m)
 	}
 	if ((r = sshkey_from_blob(k_s, k_s_len, &c->peer_hostkey)) < 0) {
 		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED, "bad server host key: %s",
-			  slc_strerror(r));
+		          slc_strerror(r));
 		return r;
 	}
 	uint8_t secret[CRYPTO_KEX_SECRET_MAX];
 	size_t secret_len = 0;
 	if ((r = crypto_kex_derive(c->ephemeral, q_s, q_s_len, secret, sizeof(secret),
-				   &secret_len)) < 0) {
+	                           &secret_len)) < 0) {
 		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
-			  "invalid key exchange value from server");
+		          "invalid key exchange value from server");
 		return r;
 	}
 	size_t q_c_len;
 	const uint8_t *q_c = crypto_kex_public(c->ephemeral, &q_c_len);
 	c->h_len = crypto_hash_len(c->method->hash);
-	r = kex_exchange_hash(c->method, ssh_ident_ours(), ssh_conn_peer_version(c),
-			      &c->my_kexinit, &c->peer_kexinit, k_s, k_s_len, q_c, q_c_len, q_s,
-			      q_s_len, secret, secret_len, c->h);
+	r = kex_exchange_hash(c->method, ssh_ident_ours(), ssh_conn_peer_version(c), &c->my_kexinit,
+	                      &c->peer_kexinit, k_s, k_s_len, q_c, q_c_len, q_s, q_s_len, secret,
+	                      secret_len, c->h);
 	if (r == 0)
-		r = sshkey_verify(c->peer_hostkey, sig, sig_len, c->h, c->h_len,
-				  c->choice.hostkey);
+		r = sshkey_verify(c->peer_hostkey, sig, sig_len, c->h, c->h_len, c->choice.hostkey);
 	if (r < 0) {
 		crypto_wipe(secret, sizeof(secret));
 		conn_fail(c, SSH_DISCONNECT_KEY_EXCHANGE_FAILED,
-			  "server host key signature does not verify (%s)", slc_strerror(r));
+		          "server host key signature does not verify (%s)", slc_strerror(r));
 		return r;
 	}
 	/* Derive now (the secret dies here), activate after the verdict. */
@@ -573,7 +574,7 @@ static int on_kex_reply(struct ssh_conn *c, struct buf *m)
 	if (c->first_hostkey) {
 		if (!sshkey_equal_public(c->first_hostkey, c->peer_hostkey)) {
 			conn_fail(c, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE,
-				  "server host key changed during key re-exchange");
+			          "server host key changed during key re-exchange");
 			return SLC_ERR_PROTOCOL;
 		}
 		sshkey_del(c->peer_hostkey);
@@ -595,7 +596,7 @@ void ssh_conn_hostkey_verdict(struct ssh_conn *c, bool accept, const char *why)
 		return;
 	if (!accept) {
 		conn_fail(c, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE, "%s",
-			  why ? why : "host key verification failed");
+		          why ? why : "host key verification failed");
 		return;
 	}
 	if (!c->first_hostkey) {
@@ -615,7 +616,7 @@ static int send_ext_info(struct ssh_conn *c)
 	if ((r = buf_put_u8(&b, SSH_MSG_EXT_INFO)) == 0 && (r = buf_put_u32(&b, 1)) == 0 &&
 	    (r = buf_put_cstring(&b, "server-sig-algs")) == 0 &&
 	    (r = buf_put_cstring(&b, "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
-				     "ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256")) == 0)
+	                             "ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256")) == 0)
 		r = send_now(c, &b);
 	buf_free(&b);
 	return r;
@@ -662,7 +663,8 @@ static int on_ext_info(struct ssh_conn *c, struct buf *m)
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *name, *val;
 		size_t nl, vl;
-		if ((r = buf_get_string(m, &name, &nl)) < 0 || (r = buf_get_string(m, &val, &vl)) < 0)
+		if ((r = buf_get_string(m, &name, &nl)) < 0 ||
+		    (r = buf_get_string(m, &val, &vl)) < 0)
 			return r;
 		if (!c->cfg.server && nl == 15 && !memcmp(name, "server-sig-algs", 15)) {
 			free(c->server_sig_algs);
@@ -697,7 +699,7 @@ static int on_service_request(struct ssh_conn *c, struct buf *m)
 		return r;
 	if (c->service_accepted || len != 12 || memcmp(name, "ssh-userauth", 12)) {
 		conn_fail(c, SSH_DISCONNECT_SERVICE_NOT_AVAILABLE, "service not available: %.*s",
-			  (int)(len > 64 ? 64 : len), (const char *)name);
+		          (int)(len > 64 ? 64 : len), (const char *)name);
 		return SLC_ERR_PROTOCOL;
 	}
 	c->service_accepted = true;
@@ -722,18 +724,30 @@ static int send_unimplemented(struct ssh_conn *c, uint32_t seqnr)
 static const char *msg_name(uint8_t t)
 {
 	switch (t) {
-	case SSH_MSG_SERVICE_REQUEST: return "SERVICE_REQUEST";
-	case SSH_MSG_SERVICE_ACCEPT: return "SERVICE_ACCEPT";
-	case SSH_MSG_EXT_INFO: return "EXT_INFO";
-	case SSH_MSG_KEXINIT: return "KEXINIT";
-	case SSH_MSG_NEWKEYS: return "NEWKEYS";
-	case SSH_MSG_KEX_ECDH_INIT: return "KEX_ECDH_INIT";
-	case SSH_MSG_KEX_ECDH_REPLY: return "KEX_ECDH_REPLY";
-	case SSH_MSG_USERAUTH_REQUEST: return "USERAUTH_REQUEST";
-	case SSH_MSG_USERAUTH_SUCCESS: return "USERAUTH_SUCCESS";
-	case SSH_MSG_CHANNEL_OPEN: return "CHANNEL_OPEN";
-	case SSH_MSG_GLOBAL_REQUEST: return "GLOBAL_REQUEST";
-	default: return NULL;
+	case SSH_MSG_SERVICE_REQUEST:
+		return "SERVICE_REQUEST";
+	case SSH_MSG_SERVICE_ACCEPT:
+		return "SERVICE_ACCEPT";
+	case SSH_MSG_EXT_INFO:
+		return "EXT_INFO";
+	case SSH_MSG_KEXINIT:
+		return "KEXINIT";
+	case SSH_MSG_NEWKEYS:
+		return "NEWKEYS";
+	case SSH_MSG_KEX_ECDH_INIT:
+		return "KEX_ECDH_INIT";
+	case SSH_MSG_KEX_ECDH_REPLY:
+		return "KEX_ECDH_REPLY";
+	case SSH_MSG_USERAUTH_REQUEST:
+		return "USERAUTH_REQUEST";
+	case SSH_MSG_USERAUTH_SUCCESS:
+		return "USERAUTH_SUCCESS";
+	case SSH_MSG_CHANNEL_OPEN:
+		return "CHANNEL_OPEN";
+	case SSH_MSG_GLOBAL_REQUEST:
+		return "GLOBAL_REQUEST";
+	default:
+		return NULL;
 	}
 }
 
@@ -742,10 +756,10 @@ static void unexpected(struct ssh_conn *c, uint8_t t)
 	const char *n = msg_name(t);
 	if (n)
 		conn_fail(c, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected message %s (%u) from %s", n,
-			  t, c->cfg.server ? "client" : "server");
+		          t, c->cfg.server ? "client" : "server");
 	else
 		conn_fail(c, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected message type %u from %s", t,
-			  c->cfg.server ? "client" : "server");
+		          c->cfg.server ? "client" : "server");
 }
 
 /* Dispatch one payload. Returns < 0 only after conn_fail. */
@@ -798,7 +812,7 @@ static int dispatch(struct ssh_conn *c, const uint8_t *payload, size_t len, uint
 		if (c->kex == KEX_WAIT_VERDICT || c->kex == KEX_WAIT_NEWKEYS ||
 		    c->kex == KEX_WAIT_INIT || c->kex == KEX_WAIT_REPLY) {
 			conn_fail(c, SSH_DISCONNECT_PROTOCOL_ERROR,
-				  "second KEXINIT during key exchange");
+			          "second KEXINIT during key exchange");
 			return SLC_ERR_PROTOCOL;
 		}
 		return on_peer_kexinit(c, payload, len);
@@ -895,7 +909,7 @@ int ssh_conn_feed(struct ssh_conn *c, const uint8_t *data, size_t len, uint64_t 
 			return 0;
 		if (r < 0) {
 			conn_fail(c, SSH_DISCONNECT_PROTOCOL_ERROR, "%s",
-				  c->ident.why ? c->ident.why : "bad version line");
+			          c->ident.why ? c->ident.why : "bad version line");
 			return 0;
 		}
 		data += used;
@@ -935,9 +949,10 @@ bool ssh_conn_next_event(struct ssh_conn *c, struct ssh_event *ev)
 		if (r == SLC_ERR_AGAIN)
 			return false;
 		if (r < 0) {
-			conn_fail(c, r == SLC_ERR_MAC ? SSH_DISCONNECT_MAC_ERROR
-						      : SSH_DISCONNECT_PROTOCOL_ERROR,
-				  "%s", packet_why(&c->pkt));
+			conn_fail(c,
+			          r == SLC_ERR_MAC ? SSH_DISCONNECT_MAC_ERROR
+			                           : SSH_DISCONNECT_PROTOCOL_ERROR,
+			          "%s", packet_why(&c->pkt));
 			continue;
 		}
 		(void)dispatch(c, payload, len, seqnr);

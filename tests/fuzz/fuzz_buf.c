@@ -26,9 +26,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool t;
 		int r = 0;
 		switch (sel++ % 7) {
-		case 0: r = buf_get_u32(&b, &u32); break;
-		case 1: r = buf_get_u64(&b, &u64); break;
-		case 2: r = buf_get_bool(&b, &t); break;
+		case 0:
+			r = buf_get_u32(&b, &u32);
+			break;
+		case 1:
+			r = buf_get_u64(&b, &u64);
+			break;
+		case 2:
+			r = buf_get_bool(&b, &t);
+			break;
 		case 3: {
 			size_t start = b.rpos;
 			r = buf_get_mpint(&b, &p, &n);
@@ -39,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (n == 0 || !(p[0] & 0x80)) {
 					if (buf_put_mpint_u(&o, p, n) == 0)
 						assert(buf_len(&o) == b.rpos - start &&
-						       !memcmp(buf_ptr(&o), data + start, buf_len(&o)));
+						       !memcmp(buf_ptr(&o), data + start,
+						               buf_len(&o)));
 				}
 				buf_free(&o);
 			}
@@ -55,7 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r = buf_get_namelist(&b, &s);
 			free(s);
 			break;
-		case 6: r = buf_get_string(&b, &p, &n); break;
+		case 6:
+			r = buf_get_string(&b, &p, &n);
+			break;
 		}
 		if (r < 0) {
 			assert(buf_len(&b) == before);

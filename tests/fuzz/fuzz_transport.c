@@ -29,12 +29,12 @@ static void fuzz_packets(const uint8_t *data, size_t size, int mode)
 	if (mode == 1) {
 		struct cipher_ctx *c;
 		if (cipher_new("chacha20-poly1305@openssh.com", NULL, key, 64, NULL, 0, NULL, 0,
-			       false, &c) == 0)
+		               false, &c) == 0)
 			packet_set_cipher(&p.in, c);
 	} else if (mode == 2) {
 		struct cipher_ctx *c;
-		if (cipher_new("aes128-ctr", "hmac-sha2-256", key, 16, iv, 16, mk, 32, false,
-			       &c) == 0)
+		if (cipher_new("aes128-ctr", "hmac-sha2-256", key, 16, iv, 16, mk, 32, false, &c) ==
+		    0)
 			packet_set_cipher(&p.in, c);
 	}
 	/* feed in uneven pieces, draining packets as they complete */
@@ -86,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				assert(buf_len(&out) == size &&
 				       !memcmp(buf_ptr(&out), data, size - 5));
 			struct kex_choice ch;
-			if (kexinit_negotiate(&k, &k, "chacha20-poly1305@openssh.com", &ch, NULL) == 0)
+			if (kexinit_negotiate(&k, &k, "chacha20-poly1305@openssh.com", &ch, NULL) ==
+			    0)
 				kex_choice_free(&ch);
 			buf_free(&out);
 			kexinit_free(&k);

@@ -21,11 +21,10 @@ static void test_request_framing(void **state)
 	assert_memory_equal(buf_ptr(&b), want, 5);
 	buf_reset(&b);
 	static const uint8_t blob[] = {1, 2, 3};
-	assert_int_equal(agent_put_sign_request(&b, blob, 3, (const uint8_t *)"data", 4,
-						"rsa-sha2-512"),
-			 0);
-	static const uint8_t want2[] = {0, 0, 0, 20, 13, 0, 0, 0, 3, 1,   2,   3,   0,   0,
-					0, 4, 'd', 'a', 't', 'a', 0, 0, 0, 4};
+	assert_int_equal(
+	        agent_put_sign_request(&b, blob, 3, (const uint8_t *)"data", 4, "rsa-sha2-512"), 0);
+	static const uint8_t want2[] = {0, 0, 0, 20, 13,  0,   0,   0,   3, 1, 2, 3,
+	                                0, 0, 0, 4,  'd', 'a', 't', 'a', 0, 0, 0, 4};
 	assert_int_equal(buf_len(&b), sizeof(want2));
 	assert_memory_equal(buf_ptr(&b), want2, sizeof(want2));
 	buf_free(&b);
@@ -110,9 +109,9 @@ static void test_hostile_replies(void **state)
 	buf_init_view(&body, many, sizeof(many));
 	assert_int_equal(agent_parse_identities(&body, &ids, &n), SLC_ERR_LENGTH);
 	/* two identities announced, the second's blob cut short */
-	static const uint8_t two_but_one[] = {0, 0, 0, 2, 0, 0, 0, 12, 'x', 'x', 'x', 'x',
-					      'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 0, 0, 0, 0,
-					      0, 0, 0, 5};
+	static const uint8_t two_but_one[] = {0,   0,   0,   2,   0,   0,   0,   12,  'x', 'x',
+	                                      'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+	                                      0,   0,   0,   0,   0,   0,   0,   5};
 	buf_init_view(&body, two_but_one, sizeof(two_but_one));
 	assert_int_equal(agent_parse_identities(&body, &ids, &n), SLC_ERR_TRUNCATED);
 	/* trailing bytes after a signature */
@@ -145,9 +144,9 @@ static void test_hostile_replies(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_request_framing),
-		cmocka_unit_test(test_identities_and_signature),
-		cmocka_unit_test(test_hostile_replies),
+	        cmocka_unit_test(test_request_framing),
+	        cmocka_unit_test(test_identities_and_signature),
+	        cmocka_unit_test(test_hostile_replies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

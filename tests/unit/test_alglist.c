@@ -11,7 +11,7 @@
 #include "alglist.h"
 
 static const char *SUP = "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,"
-			 "aes128-gcm@openssh.com,aes256-gcm@openssh.com";
+                         "aes128-gcm@openssh.com,aes256-gcm@openssh.com";
 static const char *DEF = "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com";
 
 static void expect(const char *spec, const char *want)
@@ -42,8 +42,7 @@ static void test_apply(void **state)
 	expect("-chacha20*", "aes256-gcm@openssh.com");
 	expect("-nonexistent", DEF);
 	expect("^aes128-ctr", "aes128-ctr,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com");
-	expect("^aes256-gcm@openssh.com",
-	       "aes256-gcm@openssh.com,chacha20-poly1305@openssh.com");
+	expect("^aes256-gcm@openssh.com", "aes256-gcm@openssh.com,chacha20-poly1305@openssh.com");
 	expect("aes*-ctr", "aes128-ctr,aes192-ctr,aes256-ctr");
 }
 
@@ -83,10 +82,10 @@ static void test_negotiate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_apply),
-		cmocka_unit_test(test_apply_rejects),
-		cmocka_unit_test(test_patterns),
-		cmocka_unit_test(test_negotiate),
+	        cmocka_unit_test(test_apply),
+	        cmocka_unit_test(test_apply_rejects),
+	        cmocka_unit_test(test_patterns),
+	        cmocka_unit_test(test_negotiate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

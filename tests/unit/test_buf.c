@@ -22,9 +22,9 @@ static void test_u32_u64_roundtrip(void **state)
 	assert_int_equal(buf_put_u64(&b, UINT64_MAX), 0);
 	assert_int_equal(buf_put_u64(&b, 0x0102030405060708ull), 0);
 	assert_int_equal(buf_len(&b), 1 + 1 + 4 + 4 + 8 + 8);
-	static const uint8_t want[] = {0xff, 1, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
-				       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-				       1, 2, 3, 4, 5, 6, 7, 8};
+	static const uint8_t want[] = {0xff, 1,    0,    0,    0,    0,    0xff, 0xff, 0xff,
+	                               0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	                               1,    2,    3,    4,    5,    6,    7,    8};
 	assert_memory_equal(buf_ptr(&b), want, sizeof(want));
 
 	uint8_t c;
@@ -314,22 +314,22 @@ static void test_stringb_view(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_u32_u64_roundtrip),
-		cmocka_unit_test(test_bool_nonzero_is_true),
-		cmocka_unit_test(test_truncated_ints_leave_position),
-		cmocka_unit_test(test_string_roundtrip_and_zero_length),
-		cmocka_unit_test(test_string_length_past_data),
-		cmocka_unit_test(test_string_length_near_2_32),
-		cmocka_unit_test(test_string_exact),
-		cmocka_unit_test(test_cstring_rejects_nul),
-		cmocka_unit_test(test_namelist),
-		cmocka_unit_test(test_mpint_rfc_examples),
-		cmocka_unit_test(test_mpint_non_minimal),
-		cmocka_unit_test(test_mpint_too_long),
-		cmocka_unit_test(test_view_is_read_only),
-		cmocka_unit_test(test_growth_limit),
-		cmocka_unit_test(test_grow_compact_secret),
-		cmocka_unit_test(test_stringb_view),
+	        cmocka_unit_test(test_u32_u64_roundtrip),
+	        cmocka_unit_test(test_bool_nonzero_is_true),
+	        cmocka_unit_test(test_truncated_ints_leave_position),
+	        cmocka_unit_test(test_string_roundtrip_and_zero_length),
+	        cmocka_unit_test(test_string_length_past_data),
+	        cmocka_unit_test(test_string_length_near_2_32),
+	        cmocka_unit_test(test_string_exact),
+	        cmocka_unit_test(test_cstring_rejects_nul),
+	        cmocka_unit_test(test_namelist),
+	        cmocka_unit_test(test_mpint_rfc_examples),
+	        cmocka_unit_test(test_mpint_non_minimal),
+	        cmocka_unit_test(test_mpint_too_long),
+	        cmocka_unit_test(test_view_is_read_only),
+	        cmocka_unit_test(test_growth_limit),
+	        cmocka_unit_test(test_grow_compact_secret),
+	        cmocka_unit_test(test_stringb_view),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,7 +46,7 @@ static void test_byte_at_a_time(void **state)
 	ssh_ident_init(&id, false);
 	for (size_t i = 0; i < strlen(in) - 1; i++) {
 		assert_int_equal(ssh_ident_feed(&id, (const uint8_t *)in + i, 1, &used),
-				 SLC_ERR_AGAIN);
+		                 SLC_ERR_AGAIN);
 		assert_int_equal(used, 1);
 	}
 	assert_int_equal(ssh_ident_feed(&id, (const uint8_t *)"\n", 1, &used), 0);
@@ -71,7 +71,7 @@ static void test_client_may_not_send_prelines(void **state)
 static void test_rejects_v1_and_bad_lines(void **state)
 {
 	const char *bad[] = {"SSH-1.5-old\r\n", "SSH-2.0-\r\n", "SSH-2.0- x\r\n",
-			     "SSH-2.0-a\x01\r\n", "SSH-3.0-x\r\n"};
+	                     "SSH-2.0-a\x01\r\n", "SSH-3.0-x\r\n"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ssh_ident id;
 		size_t used;
@@ -129,13 +129,13 @@ static void test_gives_up_after_bounded_prelines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_server_version_with_trailing_packet_bytes),
-		cmocka_unit_test(test_prelines_and_bare_lf),
-		cmocka_unit_test(test_byte_at_a_time),
-		cmocka_unit_test(test_client_may_not_send_prelines),
-		cmocka_unit_test(test_rejects_v1_and_bad_lines),
-		cmocka_unit_test(test_line_length_cap),
-		cmocka_unit_test(test_gives_up_after_bounded_prelines),
+	        cmocka_unit_test(test_server_version_with_trailing_packet_bytes),
+	        cmocka_unit_test(test_prelines_and_bare_lf),
+	        cmocka_unit_test(test_byte_at_a_time),
+	        cmocka_unit_test(test_client_may_not_send_prelines),
+	        cmocka_unit_test(test_rejects_v1_and_bad_lines),
+	        cmocka_unit_test(test_line_length_cap),
+	        cmocka_unit_test(test_gives_up_after_bounded_prelines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

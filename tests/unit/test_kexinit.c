@@ -11,7 +11,7 @@
 #include "kexinit.h"
 
 static void fill(struct kexinit *k, const char *kex, const char *hk, const char *enc,
-		 const char *mac)
+                 const char *mac)
 {
 	memset(k, 0, sizeof(*k));
 	memset(k->cookie, 0xab, sizeof(k->cookie));
@@ -110,9 +110,9 @@ static void test_wrong_guess(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_negotiate_aead_and_failure),
-		cmocka_unit_test(test_wrong_guess),
+	        cmocka_unit_test(test_roundtrip),
+	        cmocka_unit_test(test_negotiate_aead_and_failure),
+	        cmocka_unit_test(test_wrong_guess),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 static struct slc_rng rng;
 
 static void keys_for(const char *cname, const char *mname, struct cipher_ctx **enc,
-		     struct cipher_ctx **dec)
+                     struct cipher_ctx **dec)
 {
 	const struct cipher_info *ci = cipher_lookup(cname);
 	const struct cipher_mac_info *mi = mname ? cipher_mac_lookup(mname) : NULL;
@@ -25,17 +25,17 @@ static void keys_for(const char *cname, const char *mname, struct cipher_ctx **e
 	assert_int_equal(slc_rng_fill(&rng, mk, sizeof(mk)), 0);
 	size_t mkl = mi ? mi->key_len : 0;
 	assert_int_equal(cipher_new(cname, mname, key, ci->key_len, ci->iv_len ? iv : NULL,
-				    ci->iv_len, mkl ? mk : NULL, mkl, true, enc),
-			 0);
+	                            ci->iv_len, mkl ? mk : NULL, mkl, true, enc),
+	                 0);
 	assert_int_equal(cipher_new(cname, mname, key, ci->key_len, ci->iv_len ? iv : NULL,
-				    ci->iv_len, mkl ? mk : NULL, mkl, false, dec),
-			 0);
+	                            ci->iv_len, mkl ? mk : NULL, mkl, false, dec),
+	                 0);
 }
 
 /* Move everything a sent and return the next payload b receives, feeding
  * `chunk` bytes at a time. */
-static int transfer(struct ssh_packet *a, struct ssh_packet *b, size_t chunk,
-		    const uint8_t **pl, size_t *len)
+static int transfer(struct ssh_packet *a, struct ssh_packet *b, size_t chunk, const uint8_t **pl,
+                    size_t *len)
 {
 	size_t n;
 	const uint8_t *out = packet_output(a, &n);
@@ -111,16 +111,28 @@ static void roundtrip(const char *cname, const char *mname)
 	packet_free(&b);
 }
 
-static void test_roundtrip_none(void **state) { roundtrip(NULL, NULL); }
-static void test_roundtrip_chacha(void **state) { roundtrip("chacha20-poly1305@openssh.com", NULL); }
-static void test_roundtrip_gcm128(void **state) { roundtrip("aes128-gcm@openssh.com", NULL); }
-static void test_roundtrip_gcm256(void **state) { roundtrip("aes256-gcm@openssh.com", NULL); }
+static void test_roundtrip_none(void **state)
+{
+	roundtrip(NULL, NULL);
+}
+static void test_roundtrip_chacha(void **state)
+{
+	roundtrip("chacha20-poly1305@openssh.com", NULL);
+}
+static void test_roundtrip_gcm128(void **state)
+{
+	roundtrip("aes128-gcm@openssh.com", NULL);
+}
+static void test_roundtrip_gcm256(void **state)
+{
+	roundtrip("aes256-gcm@openssh.com", NULL);
+}
 
 static void test_roundtrip_ctr(void **state)
 {
 	const char *ciphers[] = {"aes128-ctr", "aes256-ctr"};
 	const char *macs[] = {"hmac-sha2-256", "hmac-sha2-512", "hmac-sha2-256-etm@openssh.com",
-			      "hmac-sha2-512-etm@openssh.com"};
+	                      "hmac-sha2-512-etm@openssh.com"};
 	for (size_t i = 0; i < 2; i++)
 		for (size_t j = 0; j < 4; j++)
 			roundtrip(ciphers[i], macs[j]);
@@ -131,9 +143,9 @@ static void test_roundtrip_ctr(void **state)
 static void test_tamper_fixed_keys(void **state)
 {
 	const char *cases[][2] = {{"chacha20-poly1305@openssh.com", NULL},
-				  {"aes256-gcm@openssh.com", NULL},
-				  {"aes128-ctr", "hmac-sha2-256"},
-				  {"aes256-ctr", "hmac-sha2-512-etm@openssh.com"}};
+	                          {"aes256-gcm@openssh.com", NULL},
+	                          {"aes128-ctr", "hmac-sha2-256"},
+	                          {"aes256-ctr", "hmac-sha2-512-etm@openssh.com"}};
 	uint8_t key[CIPHER_MAX_KEY_LEN], iv[CIPHER_MAX_IV_LEN], mk[CIPHER_MAX_MAC_KEY_LEN];
 	memset(key, 7, sizeof(key));
 	memset(iv, 9, sizeof(iv));
@@ -141,15 +153,15 @@ static void test_tamper_fixed_keys(void **state)
 	for (size_t c = 0; c < 4; c++) {
 		const struct cipher_info *ci = cipher_lookup(cases[c][0]);
 		const struct cipher_mac_info *mi =
-			cases[c][1] ? cipher_mac_lookup(cases[c][1]) : NULL;
+		        cases[c][1] ? cipher_mac_lookup(cases[c][1]) : NULL;
 		size_t mkl = mi ? mi->key_len : 0;
 		struct ssh_packet a;
 		struct cipher_ctx *enc;
 		packet_init(&a, &rng);
 		assert_int_equal(cipher_new(ci->name, cases[c][1], key, ci->key_len,
-					    ci->iv_len ? iv : NULL, ci->iv_len,
-					    mkl ? mk : NULL, mkl, true, &enc),
-				 0);
+		                            ci->iv_len ? iv : NULL, ci->iv_len, mkl ? mk : NULL,
+		                            mkl, true, &enc),
+		                 0);
 		packet_set_cipher(&a.out, enc);
 		uint8_t msg[40] = {50};
 		assert_int_equal(packet_send(&a, msg, sizeof(msg)), 0);
@@ -162,9 +174,9 @@ static void test_tamper_fixed_keys(void **state)
 				struct cipher_ctx *dec;
 				packet_init(&b, &rng);
 				assert_int_equal(cipher_new(ci->name, cases[c][1], key, ci->key_len,
-							    ci->iv_len ? iv : NULL, ci->iv_len,
-							    mkl ? mk : NULL, mkl, false, &dec),
-						 0);
+				                            ci->iv_len ? iv : NULL, ci->iv_len,
+				                            mkl ? mk : NULL, mkl, false, &dec),
+				                 0);
 				packet_set_cipher(&b.in, dec);
 				memcpy(copy, out, n);
 				if (!good)
@@ -181,7 +193,7 @@ static void test_tamper_fixed_keys(void **state)
 					/* a flipped length may also just look incomplete or
 					 * too long; it must never yield a payload */
 					assert_true(r == SLC_ERR_MAC || r == SLC_ERR_LENGTH ||
-						    r == SLC_ERR_AGAIN);
+					            r == SLC_ERR_AGAIN);
 				}
 				packet_free(&b);
 			}
@@ -265,14 +277,14 @@ int main(void)
 {
 	slc_rng_system(&rng);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roundtrip_none),
-		cmocka_unit_test(test_roundtrip_chacha),
-		cmocka_unit_test(test_roundtrip_gcm128),
-		cmocka_unit_test(test_roundtrip_gcm256),
-		cmocka_unit_test(test_roundtrip_ctr),
-		cmocka_unit_test(test_tamper_fixed_keys),
-		cmocka_unit_test(test_none_rules),
-		cmocka_unit_test(test_payload_limits_and_output_bookkeeping),
+	        cmocka_unit_test(test_roundtrip_none),
+	        cmocka_unit_test(test_roundtrip_chacha),
+	        cmocka_unit_test(test_roundtrip_gcm128),
+	        cmocka_unit_test(test_roundtrip_gcm256),
+	        cmocka_unit_test(test_roundtrip_ctr),
+	        cmocka_unit_test(test_tamper_fixed_keys),
+	        cmocka_unit_test(test_none_rules),
+	        cmocka_unit_test(test_payload_limits_and_output_bookkeeping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

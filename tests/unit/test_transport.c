@@ -70,7 +70,7 @@ static int count(const struct ssh_event *evs, int n, int t)
 }
 
 static void pair_new(struct pair *p, const struct ssh_conn_config *cc,
-		     const struct ssh_conn_config *sc)
+                     const struct ssh_conn_config *sc)
 {
 	memset(p, 0, sizeof(*p));
 	struct ssh_conn_config c = *cc, s = *sc;
@@ -96,8 +96,8 @@ static void pair_del(struct pair *p)
 
 static void run_combo(const char *kex, const char *hk, const char *cipher, const char *mac)
 {
-	struct ssh_conn_config cc = {.kex_algs = kex, .hostkey_algs = hk, .ciphers = cipher,
-				     .macs = mac};
+	struct ssh_conn_config cc = {
+	        .kex_algs = kex, .hostkey_algs = hk, .ciphers = cipher, .macs = mac};
 	struct ssh_conn_config sc = cc;
 	struct pair p;
 	pair_new(&p, &cc, &sc);
@@ -140,10 +140,14 @@ static void run_combo(const char *kex, const char *hk, const char *cipher, const
 
 static void test_every_kex(void **state)
 {
-	const char *kex[] = {"curve25519-sha256", "curve25519-sha256@libssh.org",
-			     "ecdh-sha2-nistp256", "ecdh-sha2-nistp384", "ecdh-sha2-nistp521",
-			     "diffie-hellman-group14-sha256", "diffie-hellman-group16-sha512",
-			     "diffie-hellman-group14-sha1"};
+	const char *kex[] = {"curve25519-sha256",
+	                     "curve25519-sha256@libssh.org",
+	                     "ecdh-sha2-nistp256",
+	                     "ecdh-sha2-nistp384",
+	                     "ecdh-sha2-nistp521",
+	                     "diffie-hellman-group14-sha256",
+	                     "diffie-hellman-group16-sha512",
+	                     "diffie-hellman-group14-sha1"};
 	for (size_t i = 0; i < sizeof(kex) / sizeof(kex[0]); i++)
 		run_combo(kex[i], "ssh-ed25519", "aes128-ctr", "hmac-sha2-256");
 }
@@ -156,7 +160,7 @@ static void test_group18(void **state)
 static void test_every_hostkey(void **state)
 {
 	const char *hk[] = {"ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256",
-			    "ssh-rsa"};
+	                    "ssh-rsa"};
 	for (size_t i = 0; i < sizeof(hk) / sizeof(hk[0]); i++)
 		run_combo("curve25519-sha256", hk[i], "chacha20-poly1305@openssh.com", NULL);
 }
@@ -164,12 +168,12 @@ static void test_every_hostkey(void **state)
 static void test_every_cipher_mac(void **state)
 {
 	const char *aead[] = {"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com",
-			      "aes256-gcm@openssh.com"};
+	                      "aes256-gcm@openssh.com"};
 	for (size_t i = 0; i < 3; i++)
 		run_combo("curve25519-sha256", "ssh-ed25519", aead[i], NULL);
 	const char *ctr[] = {"aes128-ctr", "aes256-ctr"};
 	const char *mac[] = {"hmac-sha2-256", "hmac-sha2-512", "hmac-sha2-256-etm@openssh.com",
-			     "hmac-sha2-512-etm@openssh.com", "hmac-sha1"};
+	                     "hmac-sha2-512-etm@openssh.com", "hmac-sha1"};
 	for (size_t i = 0; i < 2; i++)
 		for (size_t j = 0; j < 5; j++)
 			run_combo("curve25519-sha256", "ssh-ed25519", ctr[i], mac[j]);
@@ -205,7 +209,7 @@ static void test_hostkey_rejected(void **state)
 			seen = true;
 			assert_true(p.sev[i].disconnect.by_peer);
 			assert_int_equal(p.sev[i].disconnect.reason,
-					 SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE);
+			                 SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE);
 		}
 	assert_true(seen);
 	pair_del(&p);
@@ -226,8 +230,8 @@ static void expect_server_disconnect(struct pair *p, const char *needle)
 			seen = true;
 			assert_false(p->sev[i].disconnect.by_peer);
 			if (!strstr(p->sev[i].disconnect.text, needle))
-				fail_msg("server said '%s', wanted '%s'",
-					 p->sev[i].disconnect.text, needle);
+				fail_msg("server said '%s', wanted '%s'", p->sev[i].disconnect.text,
+				         needle);
 		}
 	assert_true(seen);
 	/* and the client heard about it */
@@ -260,8 +264,30 @@ static void test_channel_open_before_auth(void **state)
 {
 	struct pair p;
 	established(&p);
-	static const uint8_t m[] = {SSH_MSG_CHANNEL_OPEN, 0, 0, 0, 7, 's', 'e', 's', 's',
-				    'i', 'o', 'n', 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0x80, 0};
+	static const uint8_t m[] = {SSH_MSG_CHANNEL_OPEN,
+	                            0,
+	                            0,
+	                            0,
+	                            7,
+	                            's',
+	                            'e',
+	                            's',
+	                            's',
+	                            'i',
+	                            'o',
+	                            'n',
+	                            0,
+	                            0,
+	                            0,
+	                            0,
+	                            0,
+	                            0,
+	                            0,
+	                            1,
+	                            0,
+	                            0,
+	                            0x80,
+	                            0};
 	inject(p.c, m, sizeof(m));
 	expect_server_disconnect(&p, "CHANNEL_OPEN");
 	pair_del(&p);
@@ -313,8 +339,8 @@ static void test_unknown_message_after_service(void **state)
 
 static void test_bad_version_and_garbage(void **state)
 {
-	struct ssh_conn_config sc = {.server = true, .rng = &rng, .hostkeys = hostkeys,
-				     .n_hostkeys = 4};
+	struct ssh_conn_config sc = {
+	        .server = true, .rng = &rng, .hostkeys = hostkeys, .n_hostkeys = 4};
 	struct ssh_conn *s;
 	struct ssh_event ev;
 	assert_int_equal(ssh_conn_new(&sc, &s), 0);
@@ -387,19 +413,19 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_kex),
-		cmocka_unit_test(test_group18),
-		cmocka_unit_test(test_every_hostkey),
-		cmocka_unit_test(test_every_cipher_mac),
-		cmocka_unit_test(test_no_common_algorithm),
-		cmocka_unit_test(test_hostkey_rejected),
-		cmocka_unit_test(test_userauth_success_from_client),
-		cmocka_unit_test(test_channel_open_before_auth),
-		cmocka_unit_test(test_second_kexinit_during_kex),
-		cmocka_unit_test(test_strict_kex_rejects_ignore_during_first_kex),
-		cmocka_unit_test(test_unknown_message_after_service),
-		cmocka_unit_test(test_bad_version_and_garbage),
-		cmocka_unit_test(test_rekey_by_volume_and_time),
+	        cmocka_unit_test(test_every_kex),
+	        cmocka_unit_test(test_group18),
+	        cmocka_unit_test(test_every_hostkey),
+	        cmocka_unit_test(test_every_cipher_mac),
+	        cmocka_unit_test(test_no_common_algorithm),
+	        cmocka_unit_test(test_hostkey_rejected),
+	        cmocka_unit_test(test_userauth_success_from_client),
+	        cmocka_unit_test(test_channel_open_before_auth),
+	        cmocka_unit_test(test_second_kexinit_during_kex),
+	        cmocka_unit_test(test_strict_kex_rejects_ignore_during_first_kex),
+	        cmocka_unit_test(test_unknown_message_after_service),
+	        cmocka_unit_test(test_bad_version_and_garbage),
+	        cmocka_unit_test(test_rekey_by_volume_and_time),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
