@@ -98,6 +98,9 @@ struct ssh_conn {
 SLC_WUR int userauth_dispatch(struct ssh_conn *c, uint8_t t, struct buf *m);
 SLC_WUR int channel_dispatch(struct ssh_conn *c, uint8_t t, struct buf *m);
 void userauth_free(struct ssh_conn *c);
+/* Server: a request awaits the driver's answer; the transport reads no
+ * input meanwhile (RFC 4252 requests are answered one at a time). */
+bool userauth_blocking(const struct ssh_conn *c);
 void channel_free(struct ssh_conn *c);
 /* Raise an event from an upper layer (the slot must be empty: layers
  * produce at most one event per dispatched message). */

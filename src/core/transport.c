@@ -940,7 +940,8 @@ static bool take_pending(struct ssh_conn *c, struct ssh_event *ev)
 bool ssh_conn_next_event(struct ssh_conn *c, struct ssh_event *ev)
 {
 	while (!take_pending(c, ev)) {
-		if (c->closed || !c->ident.version || c->kex == KEX_WAIT_VERDICT)
+		if (c->closed || !c->ident.version || c->kex == KEX_WAIT_VERDICT ||
+		    userauth_blocking(c))
 			return false;
 		const uint8_t *payload;
 		size_t len;
