@@ -1,6 +1,8 @@
 /* config: lexer and value parsers shared by ssh_config and sshd_config. */
 #include "config.h"
 
+#include "addrmatch.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -336,184 +338,13 @@ out:
 	return result;
 }
 
-/* Numeric address parsing without libc resolver calls (inet_pton is pure,
- * but keeping it local keeps the core free of <arpa/inet.h> surprises). */
-static bool parse_ipv4(const char *s, uint8_t out[4])
-{
-	int part = 0;
-	const char *p = s;
-	for (part = 0; part < 4; part++) {
-		if (!isdigit((unsigned char)*p))
-			return false;
-		unsigned v = 0;
-		int digits = 0;
-		while (isdigit((unsigned char)*p)) {
-			v = v * 10 + (unsigned)(*p++ - '0');
-			if (++digits > 3 || v > 255)
-				return false;
-		}
-		out[part] = (uint8_t)v;
-		if (part < 3 && *p++ != '.')
-			return false;
-	}
-	return *p == '\0';
-}
-
-static bool parse_ipv6(const char *s, uint8_t out[16])
-{
-	uint16_t words[8];
-	int n = 0, gap = -1;
-	const char *p = s;
-	if (p[0] == ':' && p[1] == ':') {
-		gap = 0;
-		p += 2;
-	}
-	while (*p) {
-		if (n >= 8)
-			return false;
-		/* embedded IPv4 tail */
-		if (strchr(p, '.') && !strchr(p, ':')) {
-			uint8_t v4[4];
-			if (n > 6 || !parse_ipv4(p, v4))
-				return false;
-			words[n++] = (uint16_t)(v4[0] << 8 | v4[1]);
-			words[n++] = (uint16_t)(v4[2] << 8 | v4[3]);
-			p += strlen(p);
-			break;
-		}
-		unsigned v = 0;
-		int digits = 0;
-		while (isxdigit((unsigned char)*p)) {
-			char c = (char)tolower((unsigned char)*p++);
-			v = v * 16 + (unsigned)(isdigit((unsigned char)c) ? c - '0' : c - 'a' + 10);
-			if (++digits > 4)
-				return false;
-		}
-		if (digits == 0)
-			return false;
-		words[n++] = (uint16_t)v;
-		if (*p == ':') {
-			p++;
-			if (*p == ':') {
-				if (gap >= 0)
-					return false;
-				gap = n;
-				p++;
-			} else if (*p == '\0') {
-				return false;
-			}
-		} else if (*p != '\0') {
-			return false;
-		}
-	}
-	if (gap < 0 && n != 8)
-		return false;
-	if (gap >= 0 && n > 7)
-		return false;
-	memset(out, 0, 16);
-	int tail = gap < 0 ? 0 : n - gap;
-	int head = gap < 0 ? n : gap;
-	for (int i = 0; i < head; i++) {
-		out[2 * i] = (uint8_t)(words[i] >> 8);
-		out[2 * i + 1] = (uint8_t)words[i];
-	}
-	for (int i = 0; i < tail; i++) {
-		int dst = 8 - tail + i;
-		out[2 * dst] = (uint8_t)(words[head + i] >> 8);
-		out[2 * dst + 1] = (uint8_t)words[head + i];
-	}
-	return true;
-}
-
-/* Parse a numeric address into 16 bytes (IPv4 as ::ffff:a.b.c.d is not
- * needed: families never match each other). *family 4 or 6. */
-static bool parse_addr(const char *s, uint8_t out[16], int *family)
-{
-	if (parse_ipv4(s, out)) {
-		*family = 4;
-		return true;
-	}
-	if (parse_ipv6(s, out)) {
-		*family = 6;
-		return true;
-	}
-	return false;
-}
-
-/* 1 match, 0 no match, CFG_MATCH_BAD malformed. */
-static int match_cidr(const char *addr, const char *cidr)
-{
-	char tmp[64];
-	const char *slash = strchr(cidr, '/');
-	size_t alen = (size_t)(slash - cidr);
-	uint8_t a[16], net[16];
-	int fa, fn;
-	long bits;
-	if (alen >= sizeof(tmp))
-		return CFG_MATCH_BAD;
-	memcpy(tmp, cidr, alen);
-	tmp[alen] = '\0';
-	if (!parse_addr(tmp, net, &fn))
-		return CFG_MATCH_BAD;
-	if (cfg_parse_int(slash + 1, 0, fn == 4 ? 32 : 128, &bits) < 0)
-		return CFG_MATCH_BAD;
-	/* Host bits set in the network are a mistake OpenSSH rejects too. */
-	int nbytes = fn == 4 ? 4 : 16;
-	for (int i = 0; i < nbytes; i++) {
-		int keep = (int)bits - 8 * i;
-		uint8_t mask = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
-		if (net[i] & (uint8_t)~mask)
-			return CFG_MATCH_BAD;
-	}
-	if (addr == NULL || !parse_addr(addr, a, &fa) || fa != fn)
-		return 0;
-	for (int i = 0; i < nbytes; i++) {
-		int keep = (int)bits - 8 * i;
-		uint8_t mask = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
-		if ((a[i] & mask) != net[i])
-			return 0;
-	}
-	return 1;
-}
-
 int cfg_match_addr_list(const char *addr, const char *list)
 {
-	int result = 0;
-	char *pat = malloc(strlen(list) + 1);
-	if (pat == NULL)
-		return 0;
-	const char *p = list;
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		bool neg = *p == '!';
-		const char *q = p + (neg ? 1 : 0);
-		size_t m = n - (neg ? 1 : 0);
-		memcpy(pat, q, m);
-		pat[m] = '\0';
-		int hit;
-		if (strchr(pat, '/') != NULL) {
-			hit = match_cidr(addr, pat);
-			if (hit < 0) {
-				result = CFG_MATCH_BAD;
-				goto out;
-			}
-		} else {
-			hit = addr != NULL && alglist_match_pattern(addr, pat);
-		}
-		if (hit) {
-			if (neg) {
-				result = -1;
-				goto out;
-			}
-			result = 1;
-		}
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-out:
-	free(pat);
-	return result;
+	enum addrmatch_result res;
+	/* addrmatch checks every network pattern, so "" validates a list. */
+	if (addrmatch_addr_list(addr ? addr : "", list, &res) < 0)
+		return CFG_MATCH_BAD;
+	return res == ADDRMATCH_YES ? 1 : res == ADDRMATCH_NEGATED ? -1 : 0;
 }
 
 bool cfg_addr_list_valid(const char *list)
@@ -638,30 +469,3 @@ out:
 	return r;
 }
 
-/* These follow what src/core/crypto.c implements: X25519, NIST ECDH and
- * the RFC 8268 DH groups; keys of sshkey.c's types, RSA with SHA-2 only by
- * default (ssh-rsa is SHA-1, accepted when configured). */
-const char *cfg_kex_default_names(void)
-{
-	return "curve25519-sha256,curve25519-sha256@libssh.org,"
-	       "ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,"
-	       "diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,"
-	       "diffie-hellman-group14-sha256";
-}
-
-const char *cfg_kex_supported_names(void)
-{
-	return cfg_kex_default_names();
-}
-
-const char *cfg_hostkey_default_names(void)
-{
-	return "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
-	       "rsa-sha2-512,rsa-sha2-256";
-}
-
-const char *cfg_hostkey_supported_names(void)
-{
-	return "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
-	       "rsa-sha2-512,rsa-sha2-256,ssh-rsa";
-}

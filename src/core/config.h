@@ -128,12 +128,5 @@ SLC_WUR int cfg_include_paths(const struct cfg_io *io, const char *base_dir, con
 SLC_WUR int cfg_each_line(const char *data, size_t len,
 			  int (*cb)(void *ctx, const char *line, size_t n, int lineno), void *ctx);
 
-/* Algorithm name lists for the key-exchange and public-key options, until
- * the key-exchange module provides its own: what sluice offers by default
- * and every name a configuration may use. Static strings. */
-const char *cfg_kex_default_names(void);
-const char *cfg_kex_supported_names(void);
-const char *cfg_hostkey_default_names(void);
-const char *cfg_hostkey_supported_names(void);
 
 #endif

@@ -125,6 +125,8 @@ SLC_WUR int ssh_conn_feed(struct ssh_conn *c, const uint8_t *data, size_t len, u
  * Fatal errors come out as SSH_EV_DISCONNECT. */
 bool ssh_conn_next_event(struct ssh_conn *c, struct ssh_event *ev);
 
+/* Bytes to write. The pointer is valid until the next call into the core
+ * for this connection (queuing more output may move the buffer). */
 const uint8_t *ssh_conn_output(const struct ssh_conn *c, size_t *len);
 void ssh_conn_consume_output(struct ssh_conn *c, size_t n);
 

@@ -38,9 +38,13 @@ const char *kex_supported_names(void)
 	       "diffie-hellman-group14-sha256,diffie-hellman-group14-sha1";
 }
 
+/* Clients accept ECDSA host keys by default, as OpenSSH does; a server
+ * only offers algorithms it has keys for. SHA-1 ssh-rsa is opt-in. This is
+ * also the default for user keys and what server-sig-algs announces. */
 const char *kex_hostkey_default_names(void)
 {
-	return "ssh-ed25519,rsa-sha2-512,rsa-sha2-256";
+	return "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
+	       "rsa-sha2-512,rsa-sha2-256";
 }
 
 const char *kex_hostkey_supported_names(void)

@@ -10,6 +10,7 @@
 
 #include "alglist.h"
 #include "cipher.h"
+#include "kex.h"
 
 enum opcode {
 	oBad,
@@ -983,16 +984,16 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 				      cipher_mac_supported_names(), "SSH2 MAC spec", &c->macs_spec,
 				      &c->macs_set);
 	case oKexAlgorithms:
-		return parse_alg_spec(p, lineno, arg, cfg_kex_default_names(),
-				      cfg_kex_supported_names(), "SSH2 KexAlgorithms", &c->kex_spec,
+		return parse_alg_spec(p, lineno, arg, kex_default_names(),
+				      kex_supported_names(), "SSH2 KexAlgorithms", &c->kex_spec,
 				      &c->kex_set);
 	case oHostKeyAlgorithms:
-		return parse_alg_spec(p, lineno, arg, cfg_hostkey_default_names(),
-				      cfg_hostkey_supported_names(), "key types", &c->hostkey_spec,
+		return parse_alg_spec(p, lineno, arg, kex_hostkey_default_names(),
+				      kex_hostkey_supported_names(), "key types", &c->hostkey_spec,
 				      &c->hostkey_set);
 	case oPubkeyAcceptedAlgorithms:
-		return parse_alg_spec(p, lineno, arg, cfg_hostkey_default_names(),
-				      cfg_hostkey_supported_names(), "key types", &c->pubkey_spec,
+		return parse_alg_spec(p, lineno, arg, kex_hostkey_default_names(),
+				      kex_hostkey_supported_names(), "key types", &c->pubkey_spec,
 				      &c->pubkey_set);
 	case oRekeyLimit:
 		break; /* two arguments: handled below */
@@ -1377,12 +1378,12 @@ int ssh_config_finalize(struct ssh_config *c)
 			      cipher_supported_names())) < 0 ||
 	    (r = finalize_alg(&c->macs, c->macs_spec, cipher_mac_default_names(),
 			      cipher_mac_supported_names())) < 0 ||
-	    (r = finalize_alg(&c->kex_algorithms, c->kex_spec, cfg_kex_default_names(),
-			      cfg_kex_supported_names())) < 0 ||
-	    (r = finalize_alg(&c->hostkey_algorithms, c->hostkey_spec, cfg_hostkey_default_names(),
-			      cfg_hostkey_supported_names())) < 0 ||
+	    (r = finalize_alg(&c->kex_algorithms, c->kex_spec, kex_default_names(),
+			      kex_supported_names())) < 0 ||
+	    (r = finalize_alg(&c->hostkey_algorithms, c->hostkey_spec, kex_hostkey_default_names(),
+			      kex_hostkey_supported_names())) < 0 ||
 	    (r = finalize_alg(&c->pubkey_accepted_algorithms, c->pubkey_spec,
-			      cfg_hostkey_default_names(), cfg_hostkey_supported_names())) < 0)
+			      kex_hostkey_default_names(), kex_hostkey_supported_names())) < 0)
 		return r == SLC_ERR_CONFIG ? cfg_errf(&c->error, "empty algorithm list") : r;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "alglist.h"
+#include "kex.h"
 #include "cipher.h"
 #include "ssh_config.h"
 
@@ -742,10 +743,10 @@ static int parse_line(struct pctx *p, const struct cfg_line *l, int lineno)
 			def = cipher_mac_default_names(), sup = cipher_mac_supported_names();
 			what = "Bad SSH2 mac spec";
 		} else if (k->off == OFF(kex_spec)) {
-			def = cfg_kex_default_names(), sup = cfg_kex_supported_names();
+			def = kex_default_names(), sup = kex_supported_names();
 			what = "Bad SSH2 KexAlgorithms";
 		} else {
-			def = cfg_hostkey_default_names(), sup = cfg_hostkey_supported_names();
+			def = kex_hostkey_default_names(), sup = kex_hostkey_supported_names();
 			what = "Bad key types";
 		}
 		char *out = NULL, *bad = NULL;
@@ -900,12 +901,12 @@ int sshd_config_finalize(struct sshd_config *c)
 			   cipher_supported_names())) < 0 ||
 	    (r = alg_final(&c->macs, c->macs_spec, cipher_mac_default_names(),
 			   cipher_mac_supported_names())) < 0 ||
-	    (r = alg_final(&c->kex_algorithms, c->kex_spec, cfg_kex_default_names(),
-			   cfg_kex_supported_names())) < 0 ||
-	    (r = alg_final(&c->hostkey_algorithms, c->hostkey_spec, cfg_hostkey_default_names(),
-			   cfg_hostkey_supported_names())) < 0 ||
+	    (r = alg_final(&c->kex_algorithms, c->kex_spec, kex_default_names(),
+			   kex_supported_names())) < 0 ||
+	    (r = alg_final(&c->hostkey_algorithms, c->hostkey_spec, kex_hostkey_default_names(),
+			   kex_hostkey_supported_names())) < 0 ||
 	    (r = alg_final(&c->pubkey_accepted_algorithms, c->pubkey_spec,
-			   cfg_hostkey_default_names(), cfg_hostkey_supported_names())) < 0)
+			   kex_hostkey_default_names(), kex_hostkey_supported_names())) < 0)
 		return r == SLC_ERR_CONFIG ? cfg_errf(&c->error, "empty algorithm list") : r;
 	return 0;
 }

@@ -155,9 +155,13 @@ int conn_send_begin(struct ssh_conn *c, struct buf **payload)
 	return 0;
 }
 
+/* Limits apply once authenticated: OpenSSH refuses a key re-exchange
+ * during user authentication, and nothing before it moves much data. */
 static bool rekey_due(const struct ssh_conn *c)
 {
 	const struct packet_dir *in = &c->pkt.in, *out = &c->pkt.out;
+	if (!c->authenticated)
+		return false;
 	return in->bytes >= c->cfg.rekey_bytes || out->bytes >= c->cfg.rekey_bytes ||
 	       in->packets >= REKEY_PACKETS || out->packets >= REKEY_PACKETS;
 }
@@ -615,8 +619,7 @@ static int send_ext_info(struct ssh_conn *c)
 	/* server-sig-algs: what we accept in publickey user authentication */
 	if ((r = buf_put_u8(&b, SSH_MSG_EXT_INFO)) == 0 && (r = buf_put_u32(&b, 1)) == 0 &&
 	    (r = buf_put_cstring(&b, "server-sig-algs")) == 0 &&
-	    (r = buf_put_cstring(&b, "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
-	                             "ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256")) == 0)
+	    (r = buf_put_cstring(&b, kex_hostkey_default_names())) == 0)
 		r = send_now(c, &b);
 	buf_free(&b);
 	return r;
@@ -976,7 +979,9 @@ void ssh_conn_consume_output(struct ssh_conn *c, size_t n)
 
 uint64_t ssh_conn_next_expiry(const struct ssh_conn *c)
 {
-	if (c->closed || !c->cfg.rekey_seconds || !c->first_kex_done)
+	/* Not while an exchange runs (it restarts the clock when done), nor
+	 * before authentication (see rekey_due). */
+	if (c->closed || !c->cfg.rekey_seconds || !c->authenticated || c->kex != KEX_IDLE)
 		return UINT64_MAX;
 	return c->last_kex_time + (uint64_t)c->cfg.rekey_seconds * 1000;
 }

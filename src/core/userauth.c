@@ -24,9 +24,7 @@ enum {
 #define DEFAULT_METHODS "publickey,password"
 /* What the transport announces in server-sig-algs, and what a client
  * offers by default: everything but SHA-1 RSA (RFC 8332, OpenSSH 8.8). */
-#define DEFAULT_ALGS                                                                               \
-	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,"    \
-	"rsa-sha2-256"
+#define DEFAULT_ALGS kex_hostkey_default_names()
 #define DEFAULT_MAX_TRIES 6
 #define MAX_USER_LEN 255
 

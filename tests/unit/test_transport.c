@@ -371,6 +371,9 @@ static void test_rekey_by_volume_and_time(void **state)
 	pump(&p);
 	assert_int_equal(ssh_conn_request_service(p.c, "ssh-userauth"), 0);
 	pump(&p);
+	/* limits apply only after authentication, as OpenSSH rekeys only then */
+	assert_int_equal(ssh_conn_next_expiry(p.s), UINT64_MAX);
+	p.c->authenticated = p.s->authenticated = true;
 	/* IGNORE messages carry volume without needing upper layers */
 	uint8_t m[1000] = {SSH_MSG_IGNORE, 0, 0, 0x03, 0xe0};
 	for (int i = 0; i < 200; i++) {
