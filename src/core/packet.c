@@ -187,8 +187,8 @@ int packet_end(struct ssh_packet *p)
 	if (!p->building)
 		return SLC_ERR_INVALID;
 	p->building = false;
-	/* Offsets, not pointers: the buffer may have moved while the payload
-	 * was appended. */
+	/* Offsets from rpos, recomputed after every reserve: appending may
+	 * move (compact) the buffer, and so may reserving the padding. */
 	size_t start = p->outbuf.rpos + p->pkt_start;
 	size_t payload_len = p->outbuf.wpos - start - 5;
 	if (payload_len == 0 || payload_len > PACKET_MAX_PAYLOAD) {
@@ -207,9 +207,10 @@ int packet_end(struct ssh_packet *p)
 	size_t tag = tag_len(d);
 	uint8_t *tail;
 	if ((r = buf_reserve(&p->outbuf, pad + tag, &tail)) < 0) {
-		p->outbuf.wpos = start;
+		p->outbuf.wpos = p->outbuf.rpos + p->pkt_start;
 		return r;
 	}
+	start = p->outbuf.rpos + p->pkt_start;
 	if ((r = slc_rng_fill(p->rng, tail, pad)) < 0) {
 		p->outbuf.wpos = start;
 		return r;

@@ -273,6 +273,56 @@ static void test_payload_limits_and_output_bookkeeping(void **state)
 	packet_free(&a);
 }
 
+/* Output consumed in uneven pieces while more packets are built: the
+ * buffer compacts under packet_end (regression: the packet start was taken
+ * before reserving the padding, so a compaction misplaced the packet). */
+static void test_partial_consumption(void **state)
+{
+	struct ssh_packet a, b;
+	struct cipher_ctx *enc, *dec;
+	packet_init(&a, &rng);
+	packet_init(&b, &rng);
+	keys_for("chacha20-poly1305@openssh.com", NULL, &enc, &dec);
+	packet_set_cipher(&a.out, enc);
+	packet_set_cipher(&b.in, dec);
+	uint8_t *data = malloc(6000);
+	size_t sent = 0, got = 0;
+	for (size_t i = 0; i < 3000; i++) {
+		size_t n = 1 + (i * 7919) % 5000;
+		memset(data, (int)(i & 0xff), n);
+		data[0] = 94;
+		assert_int_equal(packet_send(&a, data, n), 0);
+		sent++;
+		size_t avail;
+		const uint8_t *out = packet_output(&a, &avail);
+		size_t take = avail * ((i * 31) % 97) / 97; /* leave some behind */
+		assert_int_equal(packet_feed(&b, out, take), 0);
+		packet_consume_output(&a, take);
+		const uint8_t *pl;
+		size_t len;
+		int r;
+		while ((r = packet_next(&b, &pl, &len)) == 0) {
+			size_t want = 1 + (got * 7919) % 5000;
+			assert_int_equal(len, want);
+			assert_int_equal(pl[len - 1], (uint8_t)(len > 1 ? got & 0xff : 94));
+			got++;
+		}
+		assert_int_equal(r, SLC_ERR_AGAIN);
+	}
+	size_t avail;
+	const uint8_t *out = packet_output(&a, &avail);
+	assert_int_equal(packet_feed(&b, out, avail), 0);
+	packet_consume_output(&a, avail);
+	const uint8_t *pl;
+	size_t len;
+	while (packet_next(&b, &pl, &len) == 0)
+		got++;
+	assert_int_equal(got, sent);
+	free(data);
+	packet_free(&a);
+	packet_free(&b);
+}
+
 int main(void)
 {
 	slc_rng_system(&rng);
@@ -284,6 +334,7 @@ int main(void)
 	        cmocka_unit_test(test_roundtrip_ctr),
 	        cmocka_unit_test(test_tamper_fixed_keys),
 	        cmocka_unit_test(test_none_rules),
+	        cmocka_unit_test(test_partial_consumption),
 	        cmocka_unit_test(test_payload_limits_and_output_bookkeeping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
