@@ -110,6 +110,8 @@ void conn_raise(struct ssh_conn *c, const struct ssh_event *ev);
  * deferred (copied) and sent after NEWKEYS. */
 SLC_WUR int conn_send_begin(struct ssh_conn *c, struct buf **payload);
 SLC_WUR int conn_send_end(struct ssh_conn *c);
+/* Drop the payload begun with conn_send_begin (nothing is sent). */
+void conn_send_abort(struct ssh_conn *c);
 SLC_WUR int conn_send(struct ssh_conn *c, const uint8_t *payload, size_t len);
 /* Fatal error: queue DISCONNECT (reason, text) and report it as an event. */
 void conn_fail(struct ssh_conn *c, uint32_t reason, const char *fmt, ...)

@@ -104,7 +104,7 @@ static void send_disconnect(struct ssh_conn *c, uint32_t reason, const char *tex
 		return;
 	if (buf_put_u8(b, SSH_MSG_DISCONNECT) < 0 || buf_put_u32(b, reason) < 0 ||
 	    buf_put_cstring(b, text) < 0 || buf_put_cstring(b, "") < 0)
-		c->pkt.outbuf.wpos = c->pkt.outbuf.rpos + c->pkt.pkt_start, c->pkt.building = false;
+		conn_send_abort(c);
 	else if (packet_end(&c->pkt) < 0)
 		return;
 }
@@ -180,14 +180,28 @@ int conn_send_end(struct ssh_conn *c)
 	return 0;
 }
 
+void conn_send_abort(struct ssh_conn *c)
+{
+	/* Direct packets sit in the packet layer's output at an offset from
+	 * its read position; deferred ones at their length prefix. */
+	if (c->pkt.building) {
+		c->pkt.outbuf.wpos = c->pkt.outbuf.rpos + c->pkt.pkt_start;
+		c->pkt.building = false;
+	} else {
+		c->deferred.wpos = c->pkt.pkt_start;
+	}
+}
+
 int conn_send(struct ssh_conn *c, const uint8_t *payload, size_t len)
 {
 	struct buf *b;
 	int r = conn_send_begin(c, &b);
 	if (r < 0)
 		return r;
-	if ((r = buf_put(b, payload, len)) < 0)
+	if ((r = buf_put(b, payload, len)) < 0) {
+		conn_send_abort(c);
 		return r;
+	}
 	return conn_send_end(c);
 }
 
