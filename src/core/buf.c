@@ -123,7 +123,8 @@ int buf_reserve(struct buf *b, size_t len, uint8_t **out)
 	int r = buf_ensure_room(b, len);
 	if (r < 0)
 		return r;
-	*out = b->base + b->wpos;
+	/* An empty reserve on an unallocated buffer: NULL + 0 is undefined. */
+	*out = b->base ? b->base + b->wpos : NULL;
 	b->wpos += len;
 	return 0;
 }

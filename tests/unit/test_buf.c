@@ -261,6 +261,17 @@ static void test_view_is_read_only(void **state)
 	assert_int_equal(buf_len(&b), 2);
 }
 
+static void test_empty_writes_on_empty_buffer(void **state)
+{
+	struct buf b;
+	uint8_t *p;
+	buf_init(&b);
+	assert_int_equal(buf_put(&b, NULL, 0), 0);
+	assert_int_equal(buf_reserve(&b, 0, &p), 0);
+	assert_int_equal(buf_len(&b), 0);
+	buf_free(&b);
+}
+
 static void test_growth_limit(void **state)
 {
 	struct buf b;
@@ -327,6 +338,7 @@ int main(void)
 	        cmocka_unit_test(test_mpint_non_minimal),
 	        cmocka_unit_test(test_mpint_too_long),
 	        cmocka_unit_test(test_view_is_read_only),
+	        cmocka_unit_test(test_empty_writes_on_empty_buffer),
 	        cmocka_unit_test(test_growth_limit),
 	        cmocka_unit_test(test_grow_compact_secret),
 	        cmocka_unit_test(test_stringb_view),
