@@ -183,7 +183,7 @@ out:
 }
 
 int cfg_each_line(const char *data, size_t len,
-		  int (*cb)(void *ctx, const char *line, size_t n, int lineno), void *ctx)
+                  int (*cb)(void *ctx, const char *line, size_t n, int lineno), void *ctx)
 {
 	size_t pos = 0;
 	int lineno = 0;
@@ -243,13 +243,34 @@ int cfg_parse_time(const char *s, long *seconds)
 		}
 		long mult = 1;
 		switch (*p) {
-		case '\0': break;
-		case 's': case 'S': p++; break;
-		case 'm': case 'M': mult = 60; p++; break;
-		case 'h': case 'H': mult = 3600; p++; break;
-		case 'd': case 'D': mult = 86400; p++; break;
-		case 'w': case 'W': mult = 604800; p++; break;
-		default: return SLC_ERR_CONFIG;
+		case '\0':
+			break;
+		case 's':
+		case 'S':
+			p++;
+			break;
+		case 'm':
+		case 'M':
+			mult = 60;
+			p++;
+			break;
+		case 'h':
+		case 'H':
+			mult = 3600;
+			p++;
+			break;
+		case 'd':
+		case 'D':
+			mult = 86400;
+			p++;
+			break;
+		case 'w':
+		case 'W':
+			mult = 604800;
+			p++;
+			break;
+		default:
+			return SLC_ERR_CONFIG;
 		}
 		if (v > (INT32_MAX - total) / mult)
 			return SLC_ERR_CONFIG;
@@ -270,11 +291,25 @@ int cfg_parse_size(const char *s, uint64_t *out)
 		return SLC_ERR_CONFIG;
 	unsigned shift = 0;
 	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: return SLC_ERR_CONFIG;
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	default:
+		return SLC_ERR_CONFIG;
 	}
 	if (*end != '\0' || v > (UINT64_MAX >> shift))
 		return SLC_ERR_CONFIG;
@@ -353,7 +388,7 @@ bool cfg_addr_list_valid(const char *list)
 }
 
 int cfg_expand_tokens(const char *s, const struct cfg_token *toks, size_t ntoks, char **out,
-		      char *bad)
+                      char *bad)
 {
 	size_t cap = strlen(s) + 1, n = 0;
 	char *o = malloc(cap);
@@ -439,7 +474,7 @@ int cfg_errf(char **err, const char *fmt, ...)
 }
 
 int cfg_include_paths(const struct cfg_io *io, const char *base_dir, const char *arg,
-		      struct cfg_strv *out)
+                      struct cfg_strv *out)
 {
 	char *pattern = NULL, **paths = NULL;
 	size_t n = 0;
@@ -468,4 +503,3 @@ out:
 	free(pattern);
 	return r;
 }
-

@@ -110,7 +110,7 @@ struct cfg_token {
 	const char *value;
 };
 SLC_WUR int cfg_expand_tokens(const char *s, const struct cfg_token *toks, size_t ntoks, char **out,
-			      char *bad);
+                              char *bad);
 /* "~" or "~/..." with home; other strings are copied. *out malloc'd. */
 SLC_WUR int cfg_expand_tilde(const char *s, const char *home, char **out);
 
@@ -121,12 +121,11 @@ SLC_WUR int cfg_errf(char **err, const char *fmt, ...) __attribute__((format(pri
 /* Resolve an Include argument: relative paths are taken relative to base_dir,
  * then expanded as a glob through io. Appends every resulting path to out. */
 SLC_WUR int cfg_include_paths(const struct cfg_io *io, const char *base_dir, const char *arg,
-			      struct cfg_strv *out);
+                              struct cfg_strv *out);
 
 /* Call cb for every line of data[0 .. len); lineno counts from 1. Stops at
  * the first negative return and passes it on. */
 SLC_WUR int cfg_each_line(const char *data, size_t len,
-			  int (*cb)(void *ctx, const char *line, size_t n, int lineno), void *ctx);
-
+                          int (*cb)(void *ctx, const char *line, size_t n, int lineno), void *ctx);
 
 #endif

@@ -32,12 +32,12 @@ enum ssh_msg {
 };
 
 enum kex_phase {
-	KEX_IDLE,          /* no exchange running */
-	KEX_SENT_KEXINIT,  /* ours is out, waiting for the peer's */
-	KEX_WAIT_INIT,     /* server: waiting for KEX_ECDH_INIT */
-	KEX_WAIT_REPLY,    /* client: waiting for KEX_ECDH_REPLY */
-	KEX_WAIT_VERDICT,  /* client: waiting for the host key verdict */
-	KEX_WAIT_NEWKEYS,  /* our NEWKEYS is out, waiting for the peer's */
+	KEX_IDLE, /* no exchange running */
+	KEX_SENT_KEXINIT, /* ours is out, waiting for the peer's */
+	KEX_WAIT_INIT, /* server: waiting for KEX_ECDH_INIT */
+	KEX_WAIT_REPLY, /* client: waiting for KEX_ECDH_REPLY */
+	KEX_WAIT_VERDICT, /* client: waiting for the host key verdict */
+	KEX_WAIT_NEWKEYS, /* our NEWKEYS is out, waiting for the peer's */
 };
 
 struct ssh_conn {
@@ -50,12 +50,12 @@ struct ssh_conn {
 
 	/* key exchange */
 	enum kex_phase kex;
-	bool peer_kexinit_seen;    /* this round */
+	bool peer_kexinit_seen; /* this round */
 	bool first_kex_done;
 	bool strict;
-	bool ignore_guess;         /* drop the peer's wrongly guessed packet */
-	bool peer_ext_info;        /* the client sent ext-info-c */
-	struct buf my_kexinit;     /* payloads, for the exchange hash */
+	bool ignore_guess; /* drop the peer's wrongly guessed packet */
+	bool peer_ext_info; /* the client sent ext-info-c */
+	struct buf my_kexinit; /* payloads, for the exchange hash */
 	struct buf peer_kexinit;
 	struct kex_choice choice;
 	const struct kex_method *method;
@@ -66,7 +66,7 @@ struct ssh_conn {
 	size_t h_len;
 	uint8_t session_id[CRYPTO_HASH_MAX_LEN];
 	size_t session_id_len;
-	struct cipher_ctx *next_in;  /* activated by the peer's NEWKEYS */
+	struct cipher_ctx *next_in; /* activated by the peer's NEWKEYS */
 	struct cipher_ctx *next_out; /* activated when our NEWKEYS goes out */
 	uint64_t last_kex_time;
 	/* Upper-layer packets queued while our KEXINIT is out (RFC 4253 7.1
@@ -115,6 +115,6 @@ void conn_send_abort(struct ssh_conn *c);
 SLC_WUR int conn_send(struct ssh_conn *c, const uint8_t *payload, size_t len);
 /* Fatal error: queue DISCONNECT (reason, text) and report it as an event. */
 void conn_fail(struct ssh_conn *c, uint32_t reason, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -25,15 +25,15 @@ struct sshd_saved_line {
 
 enum ktype {
 	K_BAD,
-	K_FLAG,   /* yes/no into int */
-	K_MS,     /* multistate table into int */
-	K_INT,    /* non-negative int */
-	K_TIME,   /* seconds */
-	K_STR,    /* one argument */
-	K_REST,   /* the rest of the line */
-	K_ACC,    /* accumulate every argument of every line */
-	K_FIRST,  /* every argument of the first line */
-	K_ALG,    /* algorithm list spec */
+	K_FLAG, /* yes/no into int */
+	K_MS, /* multistate table into int */
+	K_INT, /* non-negative int */
+	K_TIME, /* seconds */
+	K_STR, /* one argument */
+	K_REST, /* the rest of the line */
+	K_ACC, /* accumulate every argument of every line */
+	K_FIRST, /* every argument of the first line */
+	K_ALG, /* algorithm list spec */
 	K_SPECIAL,
 	K_UNSUPPORTED
 };
@@ -44,29 +44,31 @@ struct ms {
 };
 
 static const struct ms ms_yesno[] = {{"yes", 1}, {"no", 0}, {NULL, 0}};
-static const struct ms ms_af[] = {{"any", SSHD_AF_ANY}, {"inet", SSHD_AF_INET},
-				  {"inet6", SSHD_AF_INET6}, {NULL, 0}};
+static const struct ms ms_af[] = {
+        {"any", SSHD_AF_ANY}, {"inet", SSHD_AF_INET}, {"inet6", SSHD_AF_INET6}, {NULL, 0}};
 static const struct ms ms_root[] = {{"yes", SSHD_ROOT_YES},
-				    {"no", SSHD_ROOT_NO},
-				    {"prohibit-password", SSHD_ROOT_PROHIBIT_PASSWORD},
-				    {"without-password", SSHD_ROOT_PROHIBIT_PASSWORD},
-				    {"forced-commands-only", SSHD_ROOT_FORCED_COMMANDS},
-				    {NULL, 0}};
-static const struct ms ms_fwd[] = {{"yes", SSHD_FWD_YES},     {"all", SSHD_FWD_YES},
-				   {"no", SSHD_FWD_NO},       {"local", SSHD_FWD_LOCAL},
-				   {"remote", SSHD_FWD_REMOTE}, {NULL, 0}};
-static const struct ms ms_gw[] = {{"yes", SSHD_GW_YES}, {"no", SSHD_GW_NO},
-				  {"clientspecified", SSHD_GW_CLIENTSPECIFIED}, {NULL, 0}};
+                                    {"no", SSHD_ROOT_NO},
+                                    {"prohibit-password", SSHD_ROOT_PROHIBIT_PASSWORD},
+                                    {"without-password", SSHD_ROOT_PROHIBIT_PASSWORD},
+                                    {"forced-commands-only", SSHD_ROOT_FORCED_COMMANDS},
+                                    {NULL, 0}};
+static const struct ms ms_fwd[] = {{"yes", SSHD_FWD_YES},       {"all", SSHD_FWD_YES},
+                                   {"no", SSHD_FWD_NO},         {"local", SSHD_FWD_LOCAL},
+                                   {"remote", SSHD_FWD_REMOTE}, {NULL, 0}};
+static const struct ms ms_gw[] = {{"yes", SSHD_GW_YES},
+                                  {"no", SSHD_GW_NO},
+                                  {"clientspecified", SSHD_GW_CLIENTSPECIFIED},
+                                  {NULL, 0}};
 static const struct ms ms_tun[] = {{"yes", SSHD_TUN_YES},
-				   {"no", SSHD_TUN_NO},
-				   {"point-to-point", SSHD_TUN_POINTOPOINT},
-				   {"ethernet", SSHD_TUN_ETHERNET},
-				   {NULL, 0}};
-static const struct ms ms_loglevel[] = {
-	{"QUIET", SSH_LOG_QUIET},   {"FATAL", SSH_LOG_FATAL},   {"ERROR", SSH_LOG_ERROR},
-	{"INFO", SSH_LOG_INFO},     {"VERBOSE", SSH_LOG_VERBOSE}, {"DEBUG", SSH_LOG_DEBUG1},
-	{"DEBUG1", SSH_LOG_DEBUG1}, {"DEBUG2", SSH_LOG_DEBUG2}, {"DEBUG3", SSH_LOG_DEBUG3},
-	{NULL, 0}};
+                                   {"no", SSHD_TUN_NO},
+                                   {"point-to-point", SSHD_TUN_POINTOPOINT},
+                                   {"ethernet", SSHD_TUN_ETHERNET},
+                                   {NULL, 0}};
+static const struct ms ms_loglevel[] = {{"QUIET", SSH_LOG_QUIET},     {"FATAL", SSH_LOG_FATAL},
+                                        {"ERROR", SSH_LOG_ERROR},     {"INFO", SSH_LOG_INFO},
+                                        {"VERBOSE", SSH_LOG_VERBOSE}, {"DEBUG", SSH_LOG_DEBUG1},
+                                        {"DEBUG1", SSH_LOG_DEBUG1},   {"DEBUG2", SSH_LOG_DEBUG2},
+                                        {"DEBUG3", SSH_LOG_DEBUG3},   {NULL, 0}};
 
 #define OFF(f) offsetof(struct sshd_config, f)
 #define NOFF ((size_t)-1)
@@ -96,124 +98,124 @@ static const struct kw {
 	bool in_match;
 	enum special sp;
 } keywords[] = {
-	{"port", K_SPECIAL, NOFF, NULL, false, S_PORT},
-	{"listenaddress", K_SPECIAL, NOFF, NULL, false, S_LISTEN},
-	{"addressfamily", K_MS, OFF(address_family), ms_af, false, S_NONE},
-	{"hostkey", K_ACC, OFF(host_keys), NULL, false, S_NONE},
-	{"pidfile", K_STR, OFF(pid_file), NULL, false, S_NONE},
-	{"loglevel", K_MS, OFF(log_level), ms_loglevel, true, S_NONE},
-	{"syslogfacility", K_SPECIAL, OFF(syslog_facility), NULL, false, S_SYSLOG},
-	{"permitrootlogin", K_MS, OFF(permit_root_login), ms_root, true, S_NONE},
-	{"pubkeyauthentication", K_FLAG, OFF(pubkey_authentication), NULL, true, S_NONE},
-	{"passwordauthentication", K_FLAG, OFF(password_authentication), NULL, true, S_NONE},
-	{"kbdinteractiveauthentication", K_FLAG, OFF(kbd_interactive_authentication), NULL, true,
-	 S_NONE},
-	{"challengeresponseauthentication", K_FLAG, OFF(kbd_interactive_authentication), NULL, true,
-	 S_NONE},
-	{"usepam", K_FLAG, OFF(use_pam), NULL, false, S_NONE},
-	{"authorizedkeysfile", K_SPECIAL, OFF(authorized_keys_files), NULL, true, S_AKF},
-	{"strictmodes", K_FLAG, OFF(strict_modes), NULL, false, S_NONE},
-	{"maxauthtries", K_INT, OFF(max_auth_tries), NULL, true, S_NONE},
-	{"maxsessions", K_INT, OFF(max_sessions), NULL, true, S_NONE},
-	{"maxstartups", K_SPECIAL, NOFF, NULL, false, S_MAXSTARTUPS},
-	{"logingracetime", K_TIME, OFF(login_grace_time), NULL, false, S_NONE},
-	{"clientaliveinterval", K_TIME, OFF(client_alive_interval), NULL, true, S_NONE},
-	{"clientalivecountmax", K_INT, OFF(client_alive_count_max), NULL, true, S_NONE},
-	{"tcpkeepalive", K_FLAG, OFF(tcp_keep_alive), NULL, false, S_NONE},
-	{"ciphers", K_ALG, OFF(ciphers_spec), NULL, false, S_NONE},
-	{"macs", K_ALG, OFF(macs_spec), NULL, false, S_NONE},
-	{"kexalgorithms", K_ALG, OFF(kex_spec), NULL, false, S_NONE},
-	{"hostkeyalgorithms", K_ALG, OFF(hostkey_spec), NULL, false, S_NONE},
-	{"pubkeyacceptedalgorithms", K_ALG, OFF(pubkey_spec), NULL, true, S_NONE},
-	{"pubkeyacceptedkeytypes", K_ALG, OFF(pubkey_spec), NULL, true, S_NONE},
-	{"rekeylimit", K_SPECIAL, NOFF, NULL, true, S_REKEY},
-	{"acceptenv", K_ACC, OFF(accept_env), NULL, true, S_NONE},
-	{"setenv", K_ACC, OFF(set_env), NULL, true, S_NONE},
-	{"subsystem", K_SPECIAL, OFF(subsystems), NULL, false, S_SUBSYSTEM},
-	{"allowtcpforwarding", K_MS, OFF(allow_tcp_forwarding), ms_fwd, true, S_NONE},
-	{"allowstreamlocalforwarding", K_MS, OFF(allow_stream_local_forwarding), ms_fwd, true,
-	 S_NONE},
-	{"disableforwarding", K_FLAG, OFF(disable_forwarding), NULL, true, S_NONE},
-	{"gatewayports", K_MS, OFF(gateway_ports), ms_gw, true, S_NONE},
-	{"permitopen", K_SPECIAL, OFF(permit_open), NULL, true, S_PERMITOPEN},
-	{"permitlisten", K_SPECIAL, OFF(permit_listen), NULL, true, S_PERMITLISTEN},
-	{"permittunnel", K_MS, OFF(permit_tunnel), ms_tun, true, S_NONE},
-	{"streamlocalbindmask", K_SPECIAL, OFF(stream_local_bind_mask), NULL, true, S_MASK},
-	{"streamlocalbindunlink", K_FLAG, OFF(stream_local_bind_unlink), NULL, true, S_NONE},
-	{"permittty", K_FLAG, OFF(permit_tty), NULL, true, S_NONE},
-	{"forcecommand", K_REST, OFF(force_command), NULL, true, S_NONE},
-	{"allowusers", K_ACC, OFF(allow_users), NULL, true, S_NONE},
-	{"denyusers", K_ACC, OFF(deny_users), NULL, true, S_NONE},
-	{"allowgroups", K_ACC, OFF(allow_groups), NULL, true, S_NONE},
-	{"denygroups", K_ACC, OFF(deny_groups), NULL, true, S_NONE},
-	{"banner", K_STR, OFF(banner), NULL, true, S_NONE},
-	{"printmotd", K_FLAG, OFF(print_motd), NULL, false, S_NONE},
-	{"x11forwarding", K_FLAG, OFF(x11_forwarding), NULL, true, S_NONE},
-	{"permituserenvironment", K_SPECIAL, OFF(permit_user_environment), NULL, false, S_PUE},
-	{"include", K_SPECIAL, NOFF, NULL, true, S_INCLUDE},
-	{"match", K_SPECIAL, NOFF, NULL, true, S_MATCH},
-	/* Known to OpenSSH 9.2 (Debian), not implemented by sluiced. */
-	{"allowagentforwarding", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"authenticationmethods", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"authorizedkeyscommand", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"authorizedkeyscommanduser", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"authorizedprincipalscommand", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"authorizedprincipalscommanduser", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"authorizedprincipalsfile", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"casignaturealgorithms", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"channeltimeout", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"chrootdirectory", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"compression", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"debianbanner", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"exposeauthinfo", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"fingerprinthash", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"gssapiauthentication", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"gssapicleanupcredentials", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"gssapikeyexchange", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"gssapistrictacceptorcheck", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"gssapistorecredentialsonrekey", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"gssapikexalgorithms", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"hostbasedacceptedalgorithms", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"hostbasedacceptedkeytypes", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"hostbasedauthentication", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"hostbasedusesnamefrompacketonly", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"hostcertificate", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"hostkeyagent", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"ignorerhosts", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"ignoreuserknownhosts", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"ipqos", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"kerberosauthentication", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"kerberosgetafstoken", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"kerberosorlocalpasswd", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"kerberosticketcleanup", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"logverbose", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"modulifile", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"permitemptypasswords", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"permituserrc", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"persourcemaxstartups", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"persourcenetblocksize", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"printlastlog", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"pubkeyauthoptions", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"requiredrsasize", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"revokedkeys", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"securitykeyprovider", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"trustedusercakeys", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"unusedconnectiontimeout", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"usedns", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"versionaddendum", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"x11displayoffset", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"x11uselocalhost", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
-	{"xauthlocation", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	/* deprecated names OpenSSH still accepts */
-	{"protocol", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"rsaauthentication", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"rhostsrsaauthentication", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"useprivilegeseparation", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"uselogin", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"serverkeybits", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"keyregenerationinterval", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"dsaauthentication", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
-	{"skeyauthentication", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"port", K_SPECIAL, NOFF, NULL, false, S_PORT},
+        {"listenaddress", K_SPECIAL, NOFF, NULL, false, S_LISTEN},
+        {"addressfamily", K_MS, OFF(address_family), ms_af, false, S_NONE},
+        {"hostkey", K_ACC, OFF(host_keys), NULL, false, S_NONE},
+        {"pidfile", K_STR, OFF(pid_file), NULL, false, S_NONE},
+        {"loglevel", K_MS, OFF(log_level), ms_loglevel, true, S_NONE},
+        {"syslogfacility", K_SPECIAL, OFF(syslog_facility), NULL, false, S_SYSLOG},
+        {"permitrootlogin", K_MS, OFF(permit_root_login), ms_root, true, S_NONE},
+        {"pubkeyauthentication", K_FLAG, OFF(pubkey_authentication), NULL, true, S_NONE},
+        {"passwordauthentication", K_FLAG, OFF(password_authentication), NULL, true, S_NONE},
+        {"kbdinteractiveauthentication", K_FLAG, OFF(kbd_interactive_authentication), NULL, true,
+         S_NONE},
+        {"challengeresponseauthentication", K_FLAG, OFF(kbd_interactive_authentication), NULL, true,
+         S_NONE},
+        {"usepam", K_FLAG, OFF(use_pam), NULL, false, S_NONE},
+        {"authorizedkeysfile", K_SPECIAL, OFF(authorized_keys_files), NULL, true, S_AKF},
+        {"strictmodes", K_FLAG, OFF(strict_modes), NULL, false, S_NONE},
+        {"maxauthtries", K_INT, OFF(max_auth_tries), NULL, true, S_NONE},
+        {"maxsessions", K_INT, OFF(max_sessions), NULL, true, S_NONE},
+        {"maxstartups", K_SPECIAL, NOFF, NULL, false, S_MAXSTARTUPS},
+        {"logingracetime", K_TIME, OFF(login_grace_time), NULL, false, S_NONE},
+        {"clientaliveinterval", K_TIME, OFF(client_alive_interval), NULL, true, S_NONE},
+        {"clientalivecountmax", K_INT, OFF(client_alive_count_max), NULL, true, S_NONE},
+        {"tcpkeepalive", K_FLAG, OFF(tcp_keep_alive), NULL, false, S_NONE},
+        {"ciphers", K_ALG, OFF(ciphers_spec), NULL, false, S_NONE},
+        {"macs", K_ALG, OFF(macs_spec), NULL, false, S_NONE},
+        {"kexalgorithms", K_ALG, OFF(kex_spec), NULL, false, S_NONE},
+        {"hostkeyalgorithms", K_ALG, OFF(hostkey_spec), NULL, false, S_NONE},
+        {"pubkeyacceptedalgorithms", K_ALG, OFF(pubkey_spec), NULL, true, S_NONE},
+        {"pubkeyacceptedkeytypes", K_ALG, OFF(pubkey_spec), NULL, true, S_NONE},
+        {"rekeylimit", K_SPECIAL, NOFF, NULL, true, S_REKEY},
+        {"acceptenv", K_ACC, OFF(accept_env), NULL, true, S_NONE},
+        {"setenv", K_ACC, OFF(set_env), NULL, true, S_NONE},
+        {"subsystem", K_SPECIAL, OFF(subsystems), NULL, false, S_SUBSYSTEM},
+        {"allowtcpforwarding", K_MS, OFF(allow_tcp_forwarding), ms_fwd, true, S_NONE},
+        {"allowstreamlocalforwarding", K_MS, OFF(allow_stream_local_forwarding), ms_fwd, true,
+         S_NONE},
+        {"disableforwarding", K_FLAG, OFF(disable_forwarding), NULL, true, S_NONE},
+        {"gatewayports", K_MS, OFF(gateway_ports), ms_gw, true, S_NONE},
+        {"permitopen", K_SPECIAL, OFF(permit_open), NULL, true, S_PERMITOPEN},
+        {"permitlisten", K_SPECIAL, OFF(permit_listen), NULL, true, S_PERMITLISTEN},
+        {"permittunnel", K_MS, OFF(permit_tunnel), ms_tun, true, S_NONE},
+        {"streamlocalbindmask", K_SPECIAL, OFF(stream_local_bind_mask), NULL, true, S_MASK},
+        {"streamlocalbindunlink", K_FLAG, OFF(stream_local_bind_unlink), NULL, true, S_NONE},
+        {"permittty", K_FLAG, OFF(permit_tty), NULL, true, S_NONE},
+        {"forcecommand", K_REST, OFF(force_command), NULL, true, S_NONE},
+        {"allowusers", K_ACC, OFF(allow_users), NULL, true, S_NONE},
+        {"denyusers", K_ACC, OFF(deny_users), NULL, true, S_NONE},
+        {"allowgroups", K_ACC, OFF(allow_groups), NULL, true, S_NONE},
+        {"denygroups", K_ACC, OFF(deny_groups), NULL, true, S_NONE},
+        {"banner", K_STR, OFF(banner), NULL, true, S_NONE},
+        {"printmotd", K_FLAG, OFF(print_motd), NULL, false, S_NONE},
+        {"x11forwarding", K_FLAG, OFF(x11_forwarding), NULL, true, S_NONE},
+        {"permituserenvironment", K_SPECIAL, OFF(permit_user_environment), NULL, false, S_PUE},
+        {"include", K_SPECIAL, NOFF, NULL, true, S_INCLUDE},
+        {"match", K_SPECIAL, NOFF, NULL, true, S_MATCH},
+        /* Known to OpenSSH 9.2 (Debian), not implemented by sluiced. */
+        {"allowagentforwarding", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"authenticationmethods", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"authorizedkeyscommand", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"authorizedkeyscommanduser", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"authorizedprincipalscommand", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"authorizedprincipalscommanduser", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"authorizedprincipalsfile", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"casignaturealgorithms", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"channeltimeout", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"chrootdirectory", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"compression", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"debianbanner", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"exposeauthinfo", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"fingerprinthash", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"gssapiauthentication", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"gssapicleanupcredentials", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"gssapikeyexchange", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"gssapistrictacceptorcheck", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"gssapistorecredentialsonrekey", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"gssapikexalgorithms", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"hostbasedacceptedalgorithms", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"hostbasedacceptedkeytypes", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"hostbasedauthentication", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"hostbasedusesnamefrompacketonly", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"hostcertificate", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"hostkeyagent", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"ignorerhosts", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"ignoreuserknownhosts", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"ipqos", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"kerberosauthentication", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"kerberosgetafstoken", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"kerberosorlocalpasswd", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"kerberosticketcleanup", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"logverbose", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"modulifile", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"permitemptypasswords", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"permituserrc", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"persourcemaxstartups", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"persourcenetblocksize", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"printlastlog", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"pubkeyauthoptions", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"requiredrsasize", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"revokedkeys", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"securitykeyprovider", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"trustedusercakeys", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"unusedconnectiontimeout", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"usedns", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"versionaddendum", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"x11displayoffset", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"x11uselocalhost", K_UNSUPPORTED, NOFF, NULL, true, S_NONE},
+        {"xauthlocation", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        /* deprecated names OpenSSH still accepts */
+        {"protocol", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"rsaauthentication", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"rhostsrsaauthentication", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"useprivilegeseparation", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"uselogin", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"serverkeybits", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"keyregenerationinterval", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"dsaauthentication", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
+        {"skeyauthentication", K_UNSUPPORTED, NOFF, NULL, false, S_NONE},
 };
 
 static const struct kw *lookup(const char *word)
@@ -234,12 +236,13 @@ struct pctx {
 	const struct cfg_io *io;
 	const char *file;
 	int depth;
-	bool in_match;   /* inside a Match block */
-	bool active;     /* values apply */
+	bool in_match; /* inside a Match block */
+	bool active; /* values apply */
 	const struct sshd_conn_info *ci; /* NULL while reading: Match never applies */
 };
 
-static int perr(struct pctx *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int perr(struct pctx *p, int line, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 static int perr(struct pctx *p, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -280,16 +283,27 @@ static void free_lines(struct sshd_config *c)
 }
 
 /* Every owned pointer, for free and deep copy. */
-static const size_t str_fields[] = {
-	OFF(pid_file),	OFF(syslog_facility), OFF(ciphers),	 OFF(macs),
-	OFF(kex_algorithms), OFF(hostkey_algorithms), OFF(pubkey_accepted_algorithms),
-	OFF(force_command), OFF(banner),	 OFF(permit_user_environment), OFF(error),
-	OFF(ciphers_spec), OFF(macs_spec), OFF(kex_spec), OFF(hostkey_spec), OFF(pubkey_spec)};
+static const size_t str_fields[] = {OFF(pid_file),
+                                    OFF(syslog_facility),
+                                    OFF(ciphers),
+                                    OFF(macs),
+                                    OFF(kex_algorithms),
+                                    OFF(hostkey_algorithms),
+                                    OFF(pubkey_accepted_algorithms),
+                                    OFF(force_command),
+                                    OFF(banner),
+                                    OFF(permit_user_environment),
+                                    OFF(error),
+                                    OFF(ciphers_spec),
+                                    OFF(macs_spec),
+                                    OFF(kex_spec),
+                                    OFF(hostkey_spec),
+                                    OFF(pubkey_spec)};
 static const size_t strv_fields[] = {
-	OFF(listen_addrs), OFF(host_keys),   OFF(authorized_keys_files), OFF(accept_env),
-	OFF(set_env),	   OFF(subsystems),  OFF(permit_open),		 OFF(permit_listen),
-	OFF(allow_users),  OFF(deny_users),  OFF(allow_groups),		 OFF(deny_groups),
-	OFF(unsupported)};
+        OFF(listen_addrs), OFF(host_keys),  OFF(authorized_keys_files), OFF(accept_env),
+        OFF(set_env),      OFF(subsystems), OFF(permit_open),           OFF(permit_listen),
+        OFF(allow_users),  OFF(deny_users), OFF(allow_groups),          OFF(deny_groups),
+        OFF(unsupported)};
 
 void sshd_config_free(struct sshd_config *c)
 {
@@ -325,8 +339,8 @@ static int save_line(struct pctx *p, enum saved_kind kind, int lineno, const cha
 	return 0;
 }
 
-static int parse_ms(struct pctx *p, int lineno, const char *kw, const char *arg,
-		    const struct ms *t, int *out)
+static int parse_ms(struct pctx *p, int lineno, const char *kw, const char *arg, const struct ms *t,
+                    int *out)
 {
 	for (; t->name; t++)
 		if (strcasecmp(arg, t->name) == 0) {
@@ -349,7 +363,8 @@ static int match_line(struct pctx *p, const struct cfg_line *l, int lineno, bool
 		const char *attr = l->argv[i++];
 		if (strcasecmp(attr, "all") == 0) {
 			if (l->argc != 2)
-				return perr(p, lineno, "'all' cannot be combined with other Match attributes");
+				return perr(p, lineno,
+				            "'all' cannot be combined with other Match attributes");
 			continue;
 		}
 		if (i >= l->argc || l->argv[i][0] == '\0')
@@ -375,11 +390,13 @@ static int match_line(struct pctx *p, const struct cfg_line *l, int lineno, bool
 		} else if (strcasecmp(attr, "host") == 0) {
 			if (!ci || !ci->host || cfg_match_list(ci->host, arg, true) != 1)
 				ok = false;
-		} else if (strcasecmp(attr, "address") == 0 || strcasecmp(attr, "localaddress") == 0) {
+		} else if (strcasecmp(attr, "address") == 0 ||
+		           strcasecmp(attr, "localaddress") == 0) {
 			if (!cfg_addr_list_valid(arg))
 				return perr(p, lineno, "Invalid Match address argument '%s'", arg);
-			const char *a = ci ? (tolower((unsigned char)attr[0]) == 'a' ? ci->addr : ci->laddr)
-					   : NULL;
+			const char *a =
+			        ci ? (tolower((unsigned char)attr[0]) == 'a' ? ci->addr : ci->laddr)
+			           : NULL;
 			if (!a || cfg_match_addr_list(a, arg) != 1)
 				ok = false;
 		} else if (strcasecmp(attr, "localport") == 0) {
@@ -551,7 +568,8 @@ static int parse_special(struct pctx *p, const struct kw *k, const struct cfg_li
 			return perr(p, lineno, "Missing subsystem command.");
 		size_t nl = strlen(arg);
 		for (size_t i = 0; i < c->subsystems.n; i++)
-			if (strncmp(c->subsystems.v[i], arg, nl) == 0 && c->subsystems.v[i][nl] == ' ')
+			if (strncmp(c->subsystems.v[i], arg, nl) == 0 &&
+			    c->subsystems.v[i][nl] == ' ')
 				return perr(p, lineno, "Subsystem '%s' already defined.", arg);
 		char *s = NULL;
 		if (!p->active)
@@ -568,8 +586,8 @@ static int parse_special(struct pctx *p, const struct kw *k, const struct cfg_li
 			if (!permit_open_ok(l->argv[i], k->sp == S_PERMITLISTEN) ||
 			    (special && l->argc > 2))
 				return perr(p, lineno, "%s bad specification '%s'.",
-					    k->sp == S_PERMITOPEN ? "PermitOpen" : "PermitListen",
-					    l->argv[i]);
+				            k->sp == S_PERMITOPEN ? "PermitOpen" : "PermitListen",
+				            l->argv[i]);
 		}
 		if (!p->active || sv->n > 0)
 			return 0;
@@ -600,8 +618,8 @@ static int parse_special(struct pctx *p, const struct kw *k, const struct cfg_li
 	case S_PUE:
 	case S_SYSLOG: {
 		static const char *const fac[] = {"DAEMON", "USER",   "AUTH",   "AUTHPRIV",
-						  "LOCAL0", "LOCAL1", "LOCAL2", "LOCAL3",
-						  "LOCAL4", "LOCAL5", "LOCAL6", "LOCAL7"};
+		                                  "LOCAL0", "LOCAL1", "LOCAL2", "LOCAL3",
+		                                  "LOCAL4", "LOCAL5", "LOCAL6", "LOCAL7"};
 		char *v = strdup(arg);
 		if (v == NULL)
 			return SLC_ERR_NOMEM;
@@ -635,7 +653,7 @@ static int parse_special(struct pctx *p, const struct kw *k, const struct cfg_li
 			free(e);
 			if (er == SLC_ERR_CONFIG)
 				return perr(p, lineno, "Bad token in AuthorizedKeysFile '%s'.",
-					    l->argv[i]);
+				            l->argv[i]);
 			if (er < 0)
 				return er;
 		}
@@ -659,12 +677,12 @@ static int parse_line(struct pctx *p, const struct cfg_line *l, int lineno)
 	long lv;
 	if (k == NULL)
 		return cfg_errf(&c->error,
-				"%s: line %d: Bad configuration option: %s\n"
-				"%s: terminating, 1 bad configuration options",
-				p->file, lineno, l->argv[0], p->file);
+		                "%s: line %d: Bad configuration option: %s\n"
+		                "%s: terminating, 1 bad configuration options",
+		                p->file, lineno, l->argv[0], p->file);
 	if (p->in_match && !k->in_match)
 		return perr(p, lineno, "Directive '%s' is not allowed within a Match block",
-			    l->argv[0]);
+		            l->argv[0]);
 	if (k->type == K_UNSUPPORTED) {
 		char *s = NULL;
 		if (p->ci != NULL)
@@ -687,15 +705,15 @@ static int parse_line(struct pctx *p, const struct cfg_line *l, int lineno)
 		return perr(p, lineno, "%s missing argument.", l->argv[0]);
 	const char *arg = l->argv[1];
 	bool multi = k->type == K_ACC || k->type == K_FIRST || k->type == K_REST ||
-		     k->sp == S_LISTEN || k->sp == S_SUBSYSTEM || k->sp == S_PERMITOPEN ||
-		     k->sp == S_PERMITLISTEN || k->sp == S_AKF || k->sp == S_REKEY;
+	             k->sp == S_LISTEN || k->sp == S_SUBSYSTEM || k->sp == S_PERMITOPEN ||
+	             k->sp == S_PERMITLISTEN || k->sp == S_AKF || k->sp == S_REKEY;
 	if (!multi && l->argc > 2)
 		return perr(p, lineno, "%s: garbage at end of line", l->argv[0]);
 	switch (k->type) {
 	case K_FLAG:
 	case K_MS:
 		if ((r = parse_ms(p, lineno, l->argv[0], arg, k->type == K_FLAG ? ms_yesno : k->ms,
-				  &iv)) < 0)
+		                  &iv)) < 0)
 			return r;
 		if (p->active && *INT_AT(c, k->off) == SSHD_CFG_UNSET)
 			*INT_AT(c, k->off) = iv;
@@ -726,7 +744,8 @@ static int parse_line(struct pctx *p, const struct cfg_line *l, int lineno)
 		if (k->off == OFF(set_env))
 			for (size_t i = 1; i < l->argc; i++)
 				if (strchr(l->argv[i], '=') == NULL)
-					return perr(p, lineno, "Invalid environment '%s'.", l->argv[i]);
+					return perr(p, lineno, "Invalid environment '%s'.",
+					            l->argv[i]);
 		if (!p->active || (k->type == K_FIRST && sv->n > 0))
 			return 0;
 		for (size_t i = 1; i < l->argc; i++)
@@ -797,7 +816,7 @@ static int parse_lines(struct pctx *p, const char *data, size_t len)
 }
 
 int sshd_config_read_string(struct sshd_config *c, const struct cfg_io *io, const char *name,
-			    const char *text, size_t len)
+                            const char *text, size_t len)
 {
 	struct pctx p = {.c = c, .keep = c, .io = io, .file = name, .active = true};
 	return parse_lines(&p, text, len);
@@ -814,8 +833,8 @@ int sshd_config_read_file(struct sshd_config *c, const struct cfg_io *io, const 
 		return r;
 	if (r < 0)
 		return cfg_errf(&c->error, "%s: %s", path,
-				r == SLC_ERR_NOT_FOUND ? "No such file or directory"
-						       : slc_strerror(r));
+		                r == SLC_ERR_NOT_FOUND ? "No such file or directory"
+		                                       : slc_strerror(r));
 	r = sshd_config_read_string(c, io, path, data, len);
 	free(data);
 	return r;
@@ -887,8 +906,8 @@ int sshd_config_finalize(struct sshd_config *c)
 		return r;
 	if (c->host_keys.n == 0) {
 		static const char *const keys[] = {"/etc/ssh/ssh_host_rsa_key",
-						   "/etc/ssh/ssh_host_ecdsa_key",
-						   "/etc/ssh/ssh_host_ed25519_key"};
+		                                   "/etc/ssh/ssh_host_ecdsa_key",
+		                                   "/etc/ssh/ssh_host_ed25519_key"};
 		for (size_t i = 0; i < 3; i++)
 			if ((r = cfg_strv_push(&c->host_keys, keys[i])) < 0)
 				return r;
@@ -898,15 +917,15 @@ int sshd_config_finalize(struct sshd_config *c)
 	if (c->permit_listen.n == 0 && (r = cfg_strv_push(&c->permit_listen, "any")) < 0)
 		return r;
 	if ((r = alg_final(&c->ciphers, c->ciphers_spec, cipher_default_names(),
-			   cipher_supported_names())) < 0 ||
+	                   cipher_supported_names())) < 0 ||
 	    (r = alg_final(&c->macs, c->macs_spec, cipher_mac_default_names(),
-			   cipher_mac_supported_names())) < 0 ||
+	                   cipher_mac_supported_names())) < 0 ||
 	    (r = alg_final(&c->kex_algorithms, c->kex_spec, kex_default_names(),
-			   kex_supported_names())) < 0 ||
+	                   kex_supported_names())) < 0 ||
 	    (r = alg_final(&c->hostkey_algorithms, c->hostkey_spec, kex_hostkey_default_names(),
-			   kex_hostkey_supported_names())) < 0 ||
+	                   kex_hostkey_supported_names())) < 0 ||
 	    (r = alg_final(&c->pubkey_accepted_algorithms, c->pubkey_spec,
-			   kex_hostkey_default_names(), kex_hostkey_supported_names())) < 0)
+	                   kex_hostkey_default_names(), kex_hostkey_supported_names())) < 0)
 		return r == SLC_ERR_CONFIG ? cfg_errf(&c->error, "empty algorithm list") : r;
 	return 0;
 }
@@ -927,7 +946,8 @@ static int deep_copy(struct sshd_config *dst, const struct sshd_config *src)
 			return SLC_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < sizeof(strv_fields) / sizeof(strv_fields[0]); i++)
-		if ((r = cfg_strv_copy(STRV_AT(dst, strv_fields[i]), STRV_AT(src, strv_fields[i]))) < 0)
+		if ((r = cfg_strv_copy(STRV_AT(dst, strv_fields[i]),
+		                       STRV_AT(src, strv_fields[i]))) < 0)
 			return r;
 	return 0;
 }
@@ -965,7 +985,8 @@ static int overlay(struct sshd_config *out, struct sshd_config *m)
 			} else if (STRV_AT(m, k->off)->n > 0) {
 				cfg_strv_free(STRV_AT(out, k->off));
 				*STRV_AT(out, k->off) = *STRV_AT(m, k->off);
-				memset(STRV_AT(m, k->off), 0, sizeof(struct cfg_strv)); /* transferred */
+				memset(STRV_AT(m, k->off), 0,
+				       sizeof(struct cfg_strv)); /* transferred */
 			}
 			break;
 		default:
@@ -981,7 +1002,7 @@ static int overlay(struct sshd_config *out, struct sshd_config *m)
 }
 
 int sshd_config_for_connection(const struct sshd_config *base, const struct sshd_conn_info *ci,
-			       struct sshd_config *out)
+                               struct sshd_config *out)
 {
 	struct sshd_config m;
 	int r;
@@ -1069,7 +1090,7 @@ int sshd_conn_info_parse(char *spec, struct sshd_conn_info *ci)
 }
 
 int sshd_config_expand_keys_file(const char *pattern, const char *user, const char *home,
-				 unsigned long uid, char **out)
+                                 unsigned long uid, char **out)
 {
 	char uidstr[24], *e = NULL;
 	snprintf(uidstr, sizeof(uidstr), "%lu", uid);

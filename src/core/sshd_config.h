@@ -35,8 +35,12 @@
 #define SSHD_MAX_PORTS 256
 
 enum sshd_af { SSHD_AF_ANY, SSHD_AF_INET, SSHD_AF_INET6 };
-enum sshd_root { SSHD_ROOT_NO, SSHD_ROOT_YES, SSHD_ROOT_PROHIBIT_PASSWORD,
-		 SSHD_ROOT_FORCED_COMMANDS };
+enum sshd_root {
+	SSHD_ROOT_NO,
+	SSHD_ROOT_YES,
+	SSHD_ROOT_PROHIBIT_PASSWORD,
+	SSHD_ROOT_FORCED_COMMANDS
+};
 enum sshd_fwd { SSHD_FWD_NO, SSHD_FWD_YES, SSHD_FWD_LOCAL, SSHD_FWD_REMOTE };
 enum sshd_gwports { SSHD_GW_NO, SSHD_GW_YES, SSHD_GW_CLIENTSPECIFIED };
 enum sshd_tun { SSHD_TUN_NO, SSHD_TUN_YES, SSHD_TUN_POINTOPOINT, SSHD_TUN_ETHERNET };
@@ -75,7 +79,7 @@ struct sshd_config {
 	struct cfg_strv accept_env;
 	struct cfg_strv set_env;
 	struct cfg_strv subsystems; /* "name command args..." */
-	int allow_tcp_forwarding;         /* enum sshd_fwd */
+	int allow_tcp_forwarding; /* enum sshd_fwd */
 	int allow_stream_local_forwarding; /* enum sshd_fwd */
 	int disable_forwarding;
 	int gateway_ports; /* enum sshd_gwports */
@@ -107,10 +111,10 @@ struct sshd_conn_info {
 	const char *user;
 	const char *const *groups; /* the user's groups */
 	size_t ngroups;
-	const char *host;  /* remote host name (UseDNS) or NULL */
-	const char *addr;  /* remote address, numeric */
+	const char *host; /* remote host name (UseDNS) or NULL */
+	const char *addr; /* remote address, numeric */
 	const char *laddr; /* local address, numeric */
-	int lport;         /* local port, 0 unknown */
+	int lport; /* local port, 0 unknown */
 };
 
 void sshd_config_init(struct sshd_config *c);
@@ -118,17 +122,16 @@ void sshd_config_free(struct sshd_config *c);
 
 /* Read a file (a missing one is "file: No such file or directory").
  * Relative Include paths are under /etc/ssh. */
-SLC_WUR int sshd_config_read_file(struct sshd_config *c, const struct cfg_io *io,
-				  const char *path);
+SLC_WUR int sshd_config_read_file(struct sshd_config *c, const struct cfg_io *io, const char *path);
 /* Parse text as a file named name (tests, -o style use). */
 SLC_WUR int sshd_config_read_string(struct sshd_config *c, const struct cfg_io *io,
-				    const char *name, const char *text, size_t len);
+                                    const char *name, const char *text, size_t len);
 SLC_WUR int sshd_config_finalize(struct sshd_config *c);
 
 /* The effective configuration for one connection: a deep copy of base
  * (finalized) with matching Match blocks applied, itself finalized. */
 SLC_WUR int sshd_config_for_connection(const struct sshd_config *base,
-				       const struct sshd_conn_info *ci, struct sshd_config *out);
+                                       const struct sshd_conn_info *ci, struct sshd_config *out);
 
 /* Parse "user=...,host=...,addr=...,laddr=...,lport=..." as sshd -C
  * takes it; the strings point into spec, which the caller keeps. spec is
@@ -138,7 +141,7 @@ SLC_WUR int sshd_conn_info_parse(char *spec, struct sshd_conn_info *ci);
 /* Expand AuthorizedKeysFile tokens %h (home) %u (user) %U (uid) %%;
  * a relative result is taken relative to home. *out malloc'd. */
 SLC_WUR int sshd_config_expand_keys_file(const char *pattern, const char *user, const char *home,
-					 unsigned long uid, char **out);
+                                         unsigned long uid, char **out);
 
 /* `sshd -T` output for the implemented options (OpenSSH 9.2 order and
  * spelling). ListenAddress host names are printed as written, not

@@ -57,7 +57,8 @@ static void put_listen(FILE *f, const struct sshd_config *c, const char *spec)
 		return;
 	}
 	for (size_t i = 0; i < c->nports; i++)
-		fprintf(f, v6 ? "listenaddress [%s]:%d\n" : "listenaddress %s:%d\n", h, c->ports[i]);
+		fprintf(f, v6 ? "listenaddress [%s]:%d\n" : "listenaddress %s:%d\n", h,
+		        c->ports[i]);
 }
 
 int sshd_config_dump(const struct sshd_config *c, char **out)
@@ -126,7 +127,7 @@ int sshd_config_dump(const struct sshd_config *c, char **out)
 	put_list(f, "setenv", &c->set_env);
 	put_list(f, "subsystem", &c->subsystems);
 	fprintf(f, "maxstartups %d:%d:%d\n", c->max_startups_begin, c->max_startups_rate,
-		c->max_startups_full);
+	        c->max_startups_full);
 	fprintf(f, "permittunnel %s\n", tun[c->permit_tunnel]);
 	fprintf(f, "rekeylimit %lld %d\n", (long long)c->rekey_limit_bytes, c->rekey_limit_seconds);
 	put_joined(f, "permitopen", &c->permit_open);

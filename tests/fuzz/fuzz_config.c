@@ -70,8 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(r != SLC_ERR_CONFIG || s.error != NULL);
 	if (r == 0) {
 		static const char *const groups[] = {"staff", "wheel"};
-		struct sshd_conn_info ci = {"alice", groups, 2, "a.example", "10.1.2.3",
-					    "::1", 22};
+		struct sshd_conn_info ci = {"alice", groups, 2, "a.example", "10.1.2.3", "::1", 22};
 		if (sshd_config_dump(&s, &text) == 0)
 			free(text);
 		if (sshd_config_for_connection(&s, &ci, &eff) == 0 &&

@@ -64,15 +64,16 @@ static void test_defaults(void **state)
 static void test_values(void **state)
 {
 	struct sshd_config c;
-	const char *text = "Port 2222\nPort 2223\nListenAddress 127.0.0.1\nListenAddress [::1]:2224\n"
-			   "MaxStartups 7\nLoginGraceTime 1m30s\nAllowTcpForwarding all\n"
-			   "GatewayPorts clientspecified\nPermitTunnel ethernet\nPermitListen 80\n"
-			   "Subsystem sftp internal-sftp -l INFO\nChallengeResponseAuthentication no\n"
-			   "AuthorizedKeysFile %h/k \"/etc/k/%u\"\nAuthorizedKeysFile ignored\n"
-			   "AcceptEnv A B\nAcceptEnv C\nForceCommand /bin/echo  a b\n"
-			   "StreamLocalBindMask 0007\nPermitUserEnvironment LANG,FOO\n"
-			   "SyslogFacility local3\nRekeyLimit 1M 1h\nX11Forwarding yes\n"
-			   "ChrootDirectory /x\nPermitRootLogin without-password\nPort 2222\n";
+	const char *text =
+	        "Port 2222\nPort 2223\nListenAddress 127.0.0.1\nListenAddress [::1]:2224\n"
+	        "MaxStartups 7\nLoginGraceTime 1m30s\nAllowTcpForwarding all\n"
+	        "GatewayPorts clientspecified\nPermitTunnel ethernet\nPermitListen 80\n"
+	        "Subsystem sftp internal-sftp -l INFO\nChallengeResponseAuthentication no\n"
+	        "AuthorizedKeysFile %h/k \"/etc/k/%u\"\nAuthorizedKeysFile ignored\n"
+	        "AcceptEnv A B\nAcceptEnv C\nForceCommand /bin/echo  a b\n"
+	        "StreamLocalBindMask 0007\nPermitUserEnvironment LANG,FOO\n"
+	        "SyslogFacility local3\nRekeyLimit 1M 1h\nX11Forwarding yes\n"
+	        "ChrootDirectory /x\nPermitRootLogin without-password\nPort 2222\n";
 	assert_int_equal(load(&c, text, NULL), 0);
 	assert_int_equal(c.nports, 3);
 	assert_int_equal(c.listen_addrs.n, 2);
@@ -101,10 +102,11 @@ static void test_values(void **state)
 
 	char *out = NULL;
 	assert_int_equal(sshd_config_dump(&c, &out), 0);
-	assert_true(strncmp(out, "port 2222\nport 2223\nport 2222\naddressfamily any\n"
-				 "listenaddress 127.0.0.1:2222\nlistenaddress 127.0.0.1:2223\n"
-				 "listenaddress 127.0.0.1:2222\nlistenaddress [::1]:2224\n",
-			    150) == 0);
+	assert_true(strncmp(out,
+	                    "port 2222\nport 2223\nport 2222\naddressfamily any\n"
+	                    "listenaddress 127.0.0.1:2222\nlistenaddress 127.0.0.1:2223\n"
+	                    "listenaddress 127.0.0.1:2222\nlistenaddress [::1]:2224\n",
+	                    150) == 0);
 	assert_non_null(strstr(out, "\nmaxstartups 7:30:7\n"));
 	assert_non_null(strstr(out, "\npermitrootlogin without-password\n"));
 	assert_non_null(strstr(out, "\nstreamlocalbindmask 07\n"));
@@ -113,27 +115,26 @@ static void test_values(void **state)
 	sshd_config_free(&c);
 }
 
-static const char match_text[] =
-	"PasswordAuthentication yes\n"
-	"Match User alice\n"
-	"  PasswordAuthentication no\n"
-	"  AllowTcpForwarding no\n"
-	"  PasswordAuthentication yes\n" /* first value in Match wins */
-	"Match Address 10.0.0.0/8,!10.1.2.3\n"
-	"  Banner /etc/b10\n"
-	"  MaxAuthTries 2\n"
-	"  AllowTcpForwarding local\n"
-	"Match Group staff User *,!bob\n"
-	"  PermitTTY no\n"
-	"Match LocalPort 2300 LocalAddress 127.0.0.1,::1\n"
-	"  ClientAliveInterval 7\n"
-	"Match Host *.example.com\n"
-	"  ForceCommand /bin/true\n"
-	"  AcceptEnv X\n"
-	"Match Address 2001:db8::/32\n"
-	"  AuthorizedKeysFile /k/%u\n"
-	"Match All\n"
-	"  MaxSessions 3\n";
+static const char match_text[] = "PasswordAuthentication yes\n"
+                                 "Match User alice\n"
+                                 "  PasswordAuthentication no\n"
+                                 "  AllowTcpForwarding no\n"
+                                 "  PasswordAuthentication yes\n" /* first value in Match wins */
+                                 "Match Address 10.0.0.0/8,!10.1.2.3\n"
+                                 "  Banner /etc/b10\n"
+                                 "  MaxAuthTries 2\n"
+                                 "  AllowTcpForwarding local\n"
+                                 "Match Group staff User *,!bob\n"
+                                 "  PermitTTY no\n"
+                                 "Match LocalPort 2300 LocalAddress 127.0.0.1,::1\n"
+                                 "  ClientAliveInterval 7\n"
+                                 "Match Host *.example.com\n"
+                                 "  ForceCommand /bin/true\n"
+                                 "  AcceptEnv X\n"
+                                 "Match Address 2001:db8::/32\n"
+                                 "  AuthorizedKeysFile /k/%u\n"
+                                 "Match All\n"
+                                 "  MaxSessions 3\n";
 
 static void test_match(void **state)
 {
@@ -144,7 +145,8 @@ static void test_match(void **state)
 	assert_int_equal(c.max_sessions, 10);
 
 	static const char *const staff[] = {"users", "staff"};
-	struct sshd_conn_info a = {"alice", staff, 2, "a.example.com", "10.1.1.1", "127.0.0.1", 2300};
+	struct sshd_conn_info a = {"alice",    staff,       2,   "a.example.com",
+	                           "10.1.1.1", "127.0.0.1", 2300};
 	assert_int_equal(sshd_config_for_connection(&c, &a, &e), 0);
 	assert_int_equal(e.password_authentication, 0);
 	assert_int_equal(e.allow_tcp_forwarding, SSHD_FWD_NO);
@@ -179,8 +181,7 @@ static void test_match(void **state)
 static void test_include(void **state)
 {
 	static const struct memfile files[] = {
-		{"/etc/ssh/inc.conf", "MaxAuthTries 4\nMatch User alice\n  MaxSessions 1\n"},
-		{0}};
+	        {"/etc/ssh/inc.conf", "MaxAuthTries 4\nMatch User alice\n  MaxSessions 1\n"}, {0}};
 	struct sshd_config c, e;
 	/* The Match in the included file ends with it: PermitTTY is global. */
 	assert_int_equal(load(&c, "Include inc.conf\nPermitTTY no\n", files), 0);
@@ -197,8 +198,8 @@ static void test_include(void **state)
 	assert_string_equal(c.error, "F line 2: Include paths may not use ~");
 	sshd_config_free(&c);
 	assert_int_equal(load(&c, "Include /etc/ssh/loop\n",
-			      (const struct memfile[]){{"/etc/ssh/loop", "Include loop\n"}, {0}}),
-			 SLC_ERR_CONFIG);
+	                      (const struct memfile[]){{"/etc/ssh/loop", "Include loop\n"}, {0}}),
+	                 SLC_ERR_CONFIG);
 	assert_non_null(strstr(c.error, "Too many recursive configuration includes"));
 	sshd_config_free(&c);
 }
@@ -209,36 +210,37 @@ static void test_errors(void **state)
 		const char *text;
 		const char *msg;
 	} cases[] = {
-		{"Foo bar\n", "F: line 1: Bad configuration option: Foo\n"
-			      "F: terminating, 1 bad configuration options"},
-		{"Port x\n", "F line 1: Badly formatted port number."},
-		{"\nMatch User x\n Port 5\n",
-		 "F line 3: Directive 'Port' is not allowed within a Match block"},
-		{"Match Address 10.0.0.1/8\n", "F line 1: Invalid Match address argument '10.0.0.1/8'"},
-		{"Match Bogus x\n", "F line 1: Unsupported Match attribute Bogus"},
-		{"Match User\n", "F line 1: Missing Match criteria for User"},
-		{"Match All User x\n",
-		 "F line 1: 'all' cannot be combined with other Match attributes"},
-		{"Match LocalPort x\n", "F line 1: Invalid LocalPort 'x' on Match line"},
-		{"MaxStartups 10:30\n", "F line 1: Illegal MaxStartups spec."},
-		{"MaxStartups 50:30:10\n", "F line 1: Illegal MaxStartups spec."},
-		{"PermitRootLogin maybe\n", "F line 1: unsupported option \"maybe\"."},
-		{"MaxAuthTries -1\n", "F line 1: Bad number '-1'."},
-		{"LoginGraceTime 1y\n", "F line 1: Invalid time value '1y'."},
-		{"Ciphers nope\n", "F line 1: Bad SSH2 cipher spec 'nope'."},
-		{"PermitOpen nohost\n", "F line 1: PermitOpen bad specification 'nohost'."},
-		{"PermitListen any 80\n", "F line 1: PermitListen bad specification 'any'."},
-		{"Subsystem sftp\n", "F line 1: Missing subsystem command."},
-		{"Subsystem a b\nSubsystem a c\n", "F line 2: Subsystem 'a' already defined."},
-		{"SetEnv NOEQ\n", "F line 1: Invalid environment 'NOEQ'."},
-		{"SyslogFacility LOCAL9\n", "F line 1: unsupported log facility 'LOCAL9'"},
-		{"StreamLocalBindMask 9\n", "F line 1: Bad mask '9'."},
-		{"AuthorizedKeysFile %x\n", "F line 1: Bad token in AuthorizedKeysFile '%x'."},
-		{"ListenAddress [::1\n", "F line 1: bad address:port usage"},
-		{"ListenAddress 1.2.3.4:0\n", "F line 1: bad address:port usage"},
-		{"Banner\n", "F line 1: Banner missing argument."},
-		{"MaxSessions 1 2\n", "F line 1: MaxSessions: garbage at end of line"},
-		{"AcceptEnv \"x\n", "F line 1: invalid quotes"},
+	        {"Foo bar\n", "F: line 1: Bad configuration option: Foo\n"
+	                      "F: terminating, 1 bad configuration options"},
+	        {"Port x\n", "F line 1: Badly formatted port number."},
+	        {"\nMatch User x\n Port 5\n",
+	         "F line 3: Directive 'Port' is not allowed within a Match block"},
+	        {"Match Address 10.0.0.1/8\n",
+	         "F line 1: Invalid Match address argument '10.0.0.1/8'"},
+	        {"Match Bogus x\n", "F line 1: Unsupported Match attribute Bogus"},
+	        {"Match User\n", "F line 1: Missing Match criteria for User"},
+	        {"Match All User x\n",
+	         "F line 1: 'all' cannot be combined with other Match attributes"},
+	        {"Match LocalPort x\n", "F line 1: Invalid LocalPort 'x' on Match line"},
+	        {"MaxStartups 10:30\n", "F line 1: Illegal MaxStartups spec."},
+	        {"MaxStartups 50:30:10\n", "F line 1: Illegal MaxStartups spec."},
+	        {"PermitRootLogin maybe\n", "F line 1: unsupported option \"maybe\"."},
+	        {"MaxAuthTries -1\n", "F line 1: Bad number '-1'."},
+	        {"LoginGraceTime 1y\n", "F line 1: Invalid time value '1y'."},
+	        {"Ciphers nope\n", "F line 1: Bad SSH2 cipher spec 'nope'."},
+	        {"PermitOpen nohost\n", "F line 1: PermitOpen bad specification 'nohost'."},
+	        {"PermitListen any 80\n", "F line 1: PermitListen bad specification 'any'."},
+	        {"Subsystem sftp\n", "F line 1: Missing subsystem command."},
+	        {"Subsystem a b\nSubsystem a c\n", "F line 2: Subsystem 'a' already defined."},
+	        {"SetEnv NOEQ\n", "F line 1: Invalid environment 'NOEQ'."},
+	        {"SyslogFacility LOCAL9\n", "F line 1: unsupported log facility 'LOCAL9'"},
+	        {"StreamLocalBindMask 9\n", "F line 1: Bad mask '9'."},
+	        {"AuthorizedKeysFile %x\n", "F line 1: Bad token in AuthorizedKeysFile '%x'."},
+	        {"ListenAddress [::1\n", "F line 1: bad address:port usage"},
+	        {"ListenAddress 1.2.3.4:0\n", "F line 1: bad address:port usage"},
+	        {"Banner\n", "F line 1: Banner missing argument."},
+	        {"MaxSessions 1 2\n", "F line 1: MaxSessions: garbage at end of line"},
+	        {"AcceptEnv \"x\n", "F line 1: invalid quotes"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct sshd_config c;
@@ -257,9 +259,8 @@ static void test_errors(void **state)
 static void test_helpers(void **state)
 {
 	char *out = NULL;
-	assert_int_equal(sshd_config_expand_keys_file(".ssh/k_%u_%U%%", "bob", "/home/bob", 1001,
-						      &out),
-			 0);
+	assert_int_equal(
+	        sshd_config_expand_keys_file(".ssh/k_%u_%U%%", "bob", "/home/bob", 1001, &out), 0);
 	assert_string_equal(out, "/home/bob/.ssh/k_bob_1001%");
 	free(out);
 	assert_int_equal(sshd_config_expand_keys_file("%h/x", "bob", "/home/bob", 1, &out), 0);
@@ -280,9 +281,9 @@ static void test_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults), cmocka_unit_test(test_values),
-		cmocka_unit_test(test_match),	 cmocka_unit_test(test_include),
-		cmocka_unit_test(test_errors),	 cmocka_unit_test(test_helpers),
+	        cmocka_unit_test(test_defaults), cmocka_unit_test(test_values),
+	        cmocka_unit_test(test_match),    cmocka_unit_test(test_include),
+	        cmocka_unit_test(test_errors),   cmocka_unit_test(test_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
