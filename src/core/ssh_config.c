@@ -12,6 +12,8 @@
 #include "cipher.h"
 #include "kex.h"
 
+static void fwds_free(struct ssh_cfg_fwds *l);
+
 enum opcode {
 	oBad,
 	oHost,
@@ -289,8 +291,7 @@ void ssh_config_free(struct ssh_config *c)
 			 &c->preferred_authentications, &c->proxy_jump, &c->proxy_command,
 			 &c->forward_agent_sock, &c->bind_address, &c->error, &c->ciphers_spec,
 			 &c->macs_spec, &c->kex_spec, &c->hostkey_spec, &c->pubkey_spec};
-	struct cfg_strv *vs[] = {&c->identity_files, &c->certificate_files, &c->local_forwards,
-				 &c->remote_forwards, &c->dynamic_forwards, &c->user_known_hosts,
+	struct cfg_strv *vs[] = {&c->identity_files, &c->certificate_files, &c->user_known_hosts,
 				 &c->global_known_hosts, &c->permit_remote_open, &c->send_env,
 				 &c->set_env, &c->unsupported};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
@@ -299,104 +300,76 @@ void ssh_config_free(struct ssh_config *c)
 	}
 	for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++)
 		cfg_strv_free(vs[i]);
+	fwds_free(&c->local_forwards);
+	fwds_free(&c->remote_forwards);
 }
 
 /* Forwarding specifications. */
-int ssh_fwd_parse(const char *listen, const char *connect, enum ssh_fwd_kind kind,
-		  struct ssh_fwd *f)
+
+static bool str_eq(const char *a, const char *b)
 {
-	memset(f, 0, sizeof(*f));
-	f->listen_port = -1;
-	f->connect_port = -1;
-	char *l = strdup(listen);
-	char *cn = connect ? strdup(connect) : NULL;
-	int r = SLC_ERR_NOMEM;
-	if (l == NULL || (connect && cn == NULL))
-		goto out;
-	r = SLC_ERR_CONFIG;
-	/* listen side: a socket path, or [bind_address:]port */
-	if (strchr(l, '/') != NULL && kind != SSH_FWD_DYNAMIC) {
-		f->listen_path = l;
-		l = NULL; /* transferred */
-	} else {
-		char *colon = NULL, *host = l, *port = l;
-		if (l[0] == '[') {
-			char *close = strchr(l, ']');
-			if (close == NULL || close[1] != ':')
-				goto out;
-			*close = '\0';
-			host = l + 1;
-			port = close + 2;
-		} else if ((colon = strrchr(l, ':')) != NULL) {
-			/* More than one colon without brackets: an IPv6 bind
-			 * address is only accepted in brackets or with '/'. */
-			if (strchr(l, ':') != colon)
-				goto out;
-			*colon = '\0';
-			port = colon + 1;
-		} else {
-			host = NULL;
-		}
-		if (cfg_parse_port(port, true, &f->listen_port) < 0)
-			goto out;
-		if (host != NULL && (f->listen_host = strdup(host)) == NULL) {
-			r = SLC_ERR_NOMEM;
-			goto out;
-		}
-	}
-	if (kind == SSH_FWD_DYNAMIC || (kind == SSH_FWD_REMOTE && cn == NULL)) {
-		if (f->listen_path != NULL || (kind == SSH_FWD_DYNAMIC && f->listen_port == 0))
-			goto out;
-		f->dynamic = true;
-		r = 0;
-		goto out;
-	}
-	if (cn == NULL || cn[0] == '\0')
-		goto out;
-	if (kind == SSH_FWD_LOCAL && f->listen_path == NULL && f->listen_port == 0)
-		goto out;
-	if (strchr(cn, '/') != NULL) {
-		f->connect_path = cn;
-		cn = NULL; /* transferred */
-	} else {
-		char *host = cn, *port;
-		if (cn[0] == '[') {
-			char *close = strchr(cn, ']');
-			if (close == NULL || close[1] != ':')
-				goto out;
-			*close = '\0';
-			host = cn + 1;
-			port = close + 2;
-		} else {
-			char *colon = strrchr(cn, ':');
-			if (colon == NULL || strchr(cn, ':') != colon)
-				goto out;
-			*colon = '\0';
-			port = colon + 1;
-		}
-		if (host[0] == '\0' || cfg_parse_port(port, true, &f->connect_port) < 0)
-			goto out;
-		if ((f->connect_host = strdup(host)) == NULL) {
-			r = SLC_ERR_NOMEM;
-			goto out;
-		}
-	}
-	r = 0;
-out:
-	free(l);
-	free(cn);
-	if (r < 0)
-		ssh_fwd_free(f);
-	return r;
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-void ssh_fwd_free(struct ssh_fwd *f)
+/* OpenSSH's test for "already listed": the same listen and connect sides. */
+static bool fwd_equal(const struct fwdspec *a, const struct fwdspec *b)
 {
-	free(f->listen_host);
-	free(f->listen_path);
-	free(f->connect_host);
-	free(f->connect_path);
+	return a->dynamic == b->dynamic && a->listen_port == b->listen_port &&
+	       a->connect_port == b->connect_port && str_eq(a->listen_host, b->listen_host) &&
+	       str_eq(a->listen_path, b->listen_path) && str_eq(a->connect_host, b->connect_host) &&
+	       str_eq(a->connect_path, b->connect_path);
+}
+
+/* Appends *f (transferred: on every return *f is owned by the list or
+ * freed). */
+static int fwds_add(struct ssh_cfg_fwds *l, struct fwdspec *f)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (fwd_equal(&l->v[i], f)) {
+			fwdspec_free(f);
+			return 0;
+		}
+	}
+	struct fwdspec *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (v == NULL) {
+		fwdspec_free(f);
+		return SLC_ERR_NOMEM;
+	}
+	l->v = v;
+	l->v[l->n++] = *f; /* transferred */
 	memset(f, 0, sizeof(*f));
+	return 0;
+}
+
+static void fwds_free(struct ssh_cfg_fwds *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		fwdspec_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static struct ssh_cfg_fwds *fwds_for(struct ssh_config *c, const struct fwdspec *f)
+{
+	return f->kind == FWDSPEC_REMOTE ? &c->remote_forwards : &c->local_forwards;
+}
+
+int ssh_config_add_forward_arg(struct ssh_config *c, enum fwdspec_kind kind, const char *spec)
+{
+	struct fwdspec f;
+	char *msg = NULL;
+	int r = fwdspec_parse(spec, kind, NULL, &f, &msg);
+	if (r < 0) {
+		if (r == SLC_ERR_CONFIG && msg != NULL) {
+			free(c->error);
+			c->error = msg; /* transferred */
+			msg = NULL;
+		}
+		free(msg);
+		return r;
+	}
+	return fwds_add(fwds_for(c, &f), &f);
 }
 
 /* Host and Match. */
@@ -630,23 +603,6 @@ static int push_unique(struct cfg_strv *sv, const char *s)
 	return cfg_strv_push(sv, s);
 }
 
-static char *join_args(const struct cfg_line *l, size_t from, const char *sep)
-{
-	size_t n = 1;
-	for (size_t i = from; i < l->argc; i++)
-		n += strlen(l->argv[i]) + strlen(sep);
-	char *s = malloc(n);
-	if (s == NULL)
-		return NULL;
-	s[0] = '\0';
-	for (size_t i = from; i < l->argc; i++) {
-		if (i > from)
-			strcat(s, sep);
-		strcat(s, l->argv[i]);
-	}
-	return s;
-}
-
 static int parse_alg_spec(struct pctx *p, int lineno, const char *arg, const char *defaults,
 			  const char *supported, const char *what, char **spec, bool *set)
 {
@@ -832,9 +788,16 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 	case oUserKnownHostsFile:
 	case oGlobalKnownHostsFile:
 	case oPermitRemoteOpen:
+		if (l->argc < 2 || l->argv[1][0] == '\0')
+			return perr(p, lineno, "Missing argument.");
+		break;
 	case oLocalForward:
 	case oRemoteForward:
-		if (l->argc < 2 || l->argv[1][0] == '\0')
+	case oDynamicForward:
+		/* listen [connect]; one_arg words the wrong counts as ssh. */
+		if (l->argc < 2 || l->argc > 3)
+			return one_arg(p, l, lineno, &arg);
+		if (l->argv[1][0] == '\0')
 			return perr(p, lineno, "Missing argument.");
 		break;
 	default:
@@ -874,34 +837,25 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 	case oLocalForward:
 	case oRemoteForward:
 	case oDynamicForward: {
-		struct ssh_fwd f;
-		enum ssh_fwd_kind kind = op == oLocalForward	? SSH_FWD_LOCAL
-					 : op == oRemoteForward ? SSH_FWD_REMOTE
-								: SSH_FWD_DYNAMIC;
-		size_t want = op == oDynamicForward ? 2 : op == oLocalForward ? 3 : 0;
-		if ((want && l->argc != want) || (!want && (l->argc < 2 || l->argc > 3)))
-			return perr(p, lineno, "%s", l->argc < 3 && op == oLocalForward
-							     ? "Missing target argument."
-							     : "Bad forwarding specification.");
-		if (ssh_fwd_parse(l->argv[1], l->argc > 2 ? l->argv[2] : NULL, kind, &f) < 0) {
-			char *spec = join_args(l, 1, " ");
-			r = spec ? perr(p, lineno, "Bad forwarding specification '%s'.", spec)
-				 : SLC_ERR_NOMEM;
-			free(spec);
+		struct fwdspec f;
+		char *msg = NULL;
+		enum fwdspec_kind kind = op == oLocalForward	? FWDSPEC_LOCAL
+					 : op == oRemoteForward ? FWDSPEC_REMOTE
+								: FWDSPEC_DYNAMIC;
+		/* Checked even in inactive blocks, as ssh does. */
+		r = fwdspec_parse_config(kind, l->argv[1], l->argc > 2 ? l->argv[2] : NULL, NULL, &f,
+					 &msg);
+		if (r < 0) {
+			if (r == SLC_ERR_CONFIG && msg != NULL)
+				r = perr(p, lineno, "%s", msg);
+			free(msg);
 			return r;
 		}
-		ssh_fwd_free(&f);
-		if (!p->active)
+		if (!p->active) {
+			fwdspec_free(&f);
 			return 0;
-		char *spec = join_args(l, 1, " ");
-		if (spec == NULL)
-			return SLC_ERR_NOMEM;
-		struct cfg_strv *sv = op == oLocalForward    ? &c->local_forwards
-				      : op == oRemoteForward ? &c->remote_forwards
-							     : &c->dynamic_forwards;
-		r = cfg_strv_contains(sv, spec) ? 0 : cfg_strv_push(sv, spec);
-		free(spec);
-		return r;
+		}
+		return fwds_add(fwds_for(c, &f), &f);
 	}
 	case oGatewayPorts:
 		if ((r = parse_ms(p, lineno, arg, ms_yesno, &iv)) < 0)
@@ -1351,9 +1305,8 @@ int ssh_config_finalize(struct ssh_config *c)
 	if (c->clear_all_forwardings) {
 		/* OpenSSH counts a tunnel as a forwarding here too. */
 		c->tunnel = SSH_TUN_NO;
-		cfg_strv_free(&c->local_forwards);
-		cfg_strv_free(&c->remote_forwards);
-		cfg_strv_free(&c->dynamic_forwards);
+		fwds_free(&c->local_forwards);
+		fwds_free(&c->remote_forwards);
 	}
 	if (c->identity_files.n == 0) {
 		static const char *const ids[] = {"~/.ssh/id_rsa", "~/.ssh/id_ecdsa",

@@ -24,9 +24,10 @@
  * under -v. Unknown keywords and bad values fail with SLC_ERR_CONFIG and a
  * message in `error` worded as OpenSSH's.
  *
- * Forwarding specifications are validated for shape and stored as the
- * "[bind:]port host:hostport" text (arguments joined by a blank); the
- * forwarding module parses them. */
+ * Forwarding specifications are parsed by fwdspec (OpenSSH's grammar and
+ * error texts) and stored as struct fwdspec, in two lists as OpenSSH keeps
+ * them: local-side (LocalForward and DynamicForward interleaved in the
+ * order given) and remote. -G prints from these lists in OpenSSH's order. */
 #ifndef SLC_SSH_CONFIG_H
 #define SLC_SSH_CONFIG_H
 
@@ -35,6 +36,14 @@
 
 #include "config.h"
 #include "err.h"
+#include "fwdspec.h"
+
+/* Forwards in the order given; an identical spec given again is dropped,
+ * as OpenSSH does. Entries owned by the list. */
+struct ssh_cfg_fwds {
+	struct fwdspec *v;
+	size_t n;
+};
 
 /* -1 (unset) is the value of every enum and int option before finalize. */
 #define SSH_CFG_UNSET (-1)
@@ -76,9 +85,10 @@ struct ssh_config {
 	struct cfg_strv certificate_files;
 	int identities_only;
 	char *identity_agent;
-	struct cfg_strv local_forwards;   /* "[bind:]port host:hostport" or paths */
-	struct cfg_strv remote_forwards;  /* same; one word for a remote SOCKS */
-	struct cfg_strv dynamic_forwards; /* "[bind:]port" */
+	/* kind FWDSPEC_LOCAL or FWDSPEC_DYNAMIC (DynamicForward "8080:/sock"
+	 * is a local forward, as in OpenSSH) */
+	struct ssh_cfg_fwds local_forwards;
+	struct ssh_cfg_fwds remote_forwards; /* kind FWDSPEC_REMOTE */
 	int gateway_ports;
 	int exit_on_forward_failure;
 	int clear_all_forwardings;
@@ -183,26 +193,19 @@ SLC_WUR int ssh_config_expand(struct ssh_config *c, const char *s, char **out);
  * options sluice implements. After finalize. *out is malloc'd. */
 SLC_WUR int ssh_config_dump(struct ssh_config *c, char **out);
 
-/* A forwarding specification split into its parts, for validation and
- * for -G's normalised spelling. Exactly one of listen_path / listen_port
- * (>= 0) is set, likewise connect_path / connect_host; dynamic forwards
- * (DynamicForward, one-argument RemoteForward) have no connect part. */
-enum ssh_fwd_kind { SSH_FWD_LOCAL, SSH_FWD_REMOTE, SSH_FWD_DYNAMIC };
-struct ssh_fwd {
-	char *listen_host; /* NULL: no bind address given */
-	int listen_port;
-	char *listen_path;
-	char *connect_host;
-	int connect_port;
-	char *connect_path;
-	bool dynamic;
-};
-/* listen: "[bind_address:]port" or a socket path; connect: "host:hostport"
- * or a socket path, NULL for a dynamic forward. SLC_ERR_CONFIG when
- * malformed. Free with ssh_fwd_free(). */
-SLC_WUR int ssh_fwd_parse(const char *listen, const char *connect, enum ssh_fwd_kind kind,
-			  struct ssh_fwd *f);
-void ssh_fwd_free(struct ssh_fwd *f);
+/* A command-line forward: the argument of -L, -R or -D (kind), parsed as
+ * ssh parses it there (fwdspec_parse: "-R 8080" is a remote SOCKS forward,
+ * "-D 8080:/sock" a local one) and appended like the config keywords.
+ * OpenSSH appends -L/-R/-D and -o LocalForward=... to the same lists in
+ * command-line order, ahead of the files: call this for each -L/-R/-D
+ * before ssh_config_load() (after it, the spec lands after the files'
+ * forwards). On a bad spec returns SLC_ERR_CONFIG with c->error set to
+ * ssh's message, e.g. "Bad local forwarding specification '8080'" (no
+ * "command-line line 0:" prefix, as ssh prints it). A -o LocalForward
+ * cannot carry a -L spec: ssh rejects "-o LocalForward=8080:h:80" (Missing
+ * target argument.) and so does ssh_config_apply_option(). */
+SLC_WUR int ssh_config_add_forward_arg(struct ssh_config *c, enum fwdspec_kind kind,
+				       const char *spec);
 
 /* Names for enum values, as -G prints them. */
 const char *ssh_config_loglevel_name(int level);

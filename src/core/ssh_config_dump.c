@@ -13,43 +13,18 @@ static const char *yesno(int v)
 	return v ? "yes" : "no";
 }
 
-static void put_fwd_listen(FILE *f, const struct ssh_fwd *fw)
+/* One line per spec of list that fwdspec_dump_has() under keyword. */
+static int put_forwards(FILE *f, const struct ssh_cfg_fwds *list, enum fwdspec_kind keyword)
 {
-	if (fw->listen_path)
-		fputs(fw->listen_path, f);
-	else if (fw->listen_host)
-		fprintf(f, "[%s]:%d", fw->listen_host, fw->listen_port);
-	else
-		fprintf(f, "%d", fw->listen_port);
-}
-
-static int put_forwards(FILE *f, const char *kw, const struct cfg_strv *sv,
-			enum ssh_fwd_kind kind)
-{
-	for (size_t i = 0; i < sv->n; i++) {
-		struct ssh_fwd fw;
-		char *a = strdup(sv->v[i]);
-		if (a == NULL)
-			return SLC_ERR_NOMEM;
-		/* Stored as the arguments joined by one blank; socket paths and
-		 * addresses contain none. */
-		char *sp = strchr(a, ' ');
-		if (sp)
-			*sp = '\0';
-		int r = ssh_fwd_parse(a, sp ? sp + 1 : NULL, kind, &fw);
-		free(a);
+	for (size_t i = 0; i < list->n; i++) {
+		char *line = NULL;
+		if (!fwdspec_dump_has(&list->v[i], keyword))
+			continue;
+		int r = fwdspec_format(&list->v[i], keyword, &line);
 		if (r < 0)
 			return r;
-		fprintf(f, "%s ", kw);
-		put_fwd_listen(f, &fw);
-		if (kind == SSH_FWD_REMOTE && fw.dynamic)
-			fputs(" [socks]:0", f);
-		else if (fw.connect_path)
-			fprintf(f, " %s", fw.connect_path);
-		else if (fw.connect_host)
-			fprintf(f, " [%s]:%d", fw.connect_host, fw.connect_port);
-		fputc('\n', f);
-		ssh_fwd_free(&fw);
+		fprintf(f, "%s\n", line);
+		free(line);
 	}
 	return 0;
 }
@@ -133,9 +108,12 @@ int ssh_config_dump(struct ssh_config *c, char **out)
 	if (c->preferred_authentications)
 		fprintf(f, "preferredauthentications %s\n", c->preferred_authentications);
 	fprintf(f, "pubkeyacceptedalgorithms %s\n", c->pubkey_accepted_algorithms);
-	if ((r = put_forwards(f, "dynamicforward", &c->dynamic_forwards, SSH_FWD_DYNAMIC)) < 0 ||
-	    (r = put_forwards(f, "localforward", &c->local_forwards, SSH_FWD_LOCAL)) < 0 ||
-	    (r = put_forwards(f, "remoteforward", &c->remote_forwards, SSH_FWD_REMOTE)) < 0)
+	/* OpenSSH's order: every local-side spec that prints as dynamic, then
+	 * every one that prints as local (a local forward to a socket is in
+	 * both), then the remote ones. */
+	if ((r = put_forwards(f, &c->local_forwards, FWDSPEC_DYNAMIC)) < 0 ||
+	    (r = put_forwards(f, &c->local_forwards, FWDSPEC_LOCAL)) < 0 ||
+	    (r = put_forwards(f, &c->remote_forwards, FWDSPEC_REMOTE)) < 0)
 		goto out;
 	for (size_t i = 0; i < c->identity_files.n; i++)
 		fprintf(f, "identityfile %s\n", c->identity_files.v[i]);

@@ -284,6 +284,115 @@ def test_g_bad_option_on_command_line(sluice_g):
     assert ours.stderr.strip() == theirs.stderr.strip().splitlines()[-1]
 
 
+# --- forwarding specifications ---------------------------------------------
+
+FORWARDS = """\
+LocalForward 8080 localhost:80
+LocalForward 127.0.0.1:8081 [::1]:81
+LocalForward [::1]:8082 [fe80::1]:82
+LocalForward *:8083 h:83
+LocalForward "":8084 h:84
+LocalForward 8085:h 85
+LocalForward 8080 localhost:80
+LocalForward /tmp/l.sock /tmp/t.sock
+LocalForward 8086 /run/x.sock
+LocalForward [/tmp/a:b] h:86
+DynamicForward 1080
+DynamicForward [::1]:1081
+DynamicForward localhost:1082
+DynamicForward 1083:/tmp/d.sock
+RemoteForward 9000 localhost:90
+RemoteForward 0 h:91
+RemoteForward [::]:9002 [::1]:92
+RemoteForward 9003
+RemoteForward 127.0.0.1:9004
+RemoteForward 9005 ""
+RemoteForward /tmp/r.sock localhost:93
+RemoteForward 9006 /tmp/r2.sock
+RemoteForward /tmp/rd.sock
+Host other
+  LocalForward 7000 h:70
+Host fwd
+  ClearAllForwardings yes
+"""
+
+
+FWD_KEYWORDS = ("dynamicforward", "localforward", "remoteforward")
+
+
+def compare_forwards(sluice, cfg, host, opts=()):
+    """compare_g, and the forward lines compared whole: compare_g skips
+    keywords absent from our output, so an empty list would pass it."""
+    argv_tail = [a for o in opts for a in ("-o", o)]
+    theirs = run([SSH, "-G", "-F", str(cfg)] + argv_tail + [host])
+    compare_g(sluice, cfg, host, opts)
+    ours = run([sluice, "-G", "-F", str(cfg)] + argv_tail + [host])
+    want = [line for line in theirs.stdout.splitlines() if line.startswith(FWD_KEYWORDS)]
+    got = [line for line in ours.stdout.splitlines() if line.startswith(FWD_KEYWORDS)]
+    assert got == want
+    return got
+
+
+@pytest.mark.parametrize("host", ["x", "other", "fwd"])
+def test_g_forwards(sluice_g, tmp_path, host):
+    cfg = write(tmp_path / "cfg", FORWARDS)
+    got = compare_forwards(sluice_g, cfg, host)
+    assert (len(got) > 0) == (host != "fwd")
+
+
+@pytest.mark.parametrize("opts", [
+    ["LocalForward=1 h:2"],
+    ["LocalForward 1 h:2", "DynamicForward=[::1]:3", "RemoteForward=4"],
+    ["LocalForward=[::1]:5 [::2]:6", "RemoteForward=/tmp/s h:7", "LocalForward=5:h 5"],
+    ["LocalForward=7 /tmp/x.sock", "DynamicForward=8:/tmp/y.sock", "ClearAllForwardings=no"],
+    ["ClearAllForwardings=yes", "LocalForward=1 h:2"],
+])
+def test_g_forward_options(sluice_g, tmp_path, opts):
+    # -o forwards come first, then the file's, as in ssh.
+    cfg = write(tmp_path / "cfg", "LocalForward 9 h:9\nRemoteForward 10\nDynamicForward 11\n")
+    compare_forwards(sluice_g, cfg, "x", opts)
+
+
+@pytest.mark.parametrize("text", [
+    "LocalForward 8080\n",
+    "LocalForward 8080 x\n",
+    "LocalForward 0 h:1\n",
+    "LocalForward 1 h:2 x\n",
+    "LocalForward\n",
+    "LocalForward \"\" h:1\n",
+    "LocalForward ::1:80 h:1\n",
+    "LocalForward [::1]80 h:1\n",
+    "LocalForward 1 h:99999\n",
+    "RemoteForward\n",
+    "RemoteForward 1 h:2 x\n",
+    "RemoteForward /tmp/s 7\n",
+    "DynamicForward 0\n",
+    "DynamicForward 1 2\n",
+    "DynamicForward\n",
+    "Host nomatch\n  LocalForward x h:1\n",
+])
+def test_g_forward_errors_match_openssh(sluice_g, tmp_path, text):
+    cfg = write(tmp_path / "bad", text)
+    theirs = run([SSH, "-G", "-F", str(cfg), "x"])
+    ours = run([sluice_g, "-G", "-F", str(cfg), "x"])
+    assert theirs.returncode == 255 and ours.returncode == 255
+    assert ours.stderr.strip().splitlines() == theirs.stderr.strip().splitlines()
+
+
+@pytest.mark.parametrize("opt", [
+    "LocalForward=8080:h:80",  # ssh needs the blank: Missing target argument.
+    "LocalForward=8080 x",
+    "DynamicForward=1 2",
+    "RemoteForward=1 h:2 x",
+])
+def test_g_forward_option_errors_match_openssh(sluice_g, opt):
+    theirs = run([SSH, "-G", "-F", "/dev/null", "-o", opt, "x"])
+    ours = run([sluice_g, "-G", "-F", "/dev/null", "-o", opt, "x"])
+    assert ours.returncode == theirs.returncode == 255
+    # ssh may add a "Pseudo-terminal ..." line; the message is the first.
+    assert ours.stderr.strip() == theirs.stderr.strip().splitlines()[0]
+
+
 # --- server --------------------------------------------------------------
 
 SERVER_FULL = """\

@@ -268,7 +268,9 @@ static void test_first_wins_and_accumulate(void **state)
 	assert_int_equal(c.user_known_hosts.n, 2);
 	assert_string_equal(c.user_known_hosts.v[1], "k2");
 	assert_int_equal(c.local_forwards.n, 2);
-	assert_string_equal(c.local_forwards.v[1], "3 h:4");
+	assert_int_equal(c.local_forwards.v[1].listen_port, 3);
+	assert_string_equal(c.local_forwards.v[1].connect_host, "h");
+	assert_int_equal(c.local_forwards.v[1].connect_port, 4);
 	assert_int_equal(c.send_env.n, 3);
 	assert_int_equal(c.set_env.n, 3);
 	assert_string_equal(c.set_env.v[0], "X=1");
@@ -471,37 +473,70 @@ static void test_values(void **state)
 	ssh_config_free(&c);
 }
 
+/* Forwards go through fwdspec; lists keep OpenSSH's order (local-side
+ * keywords interleaved, command line first) and drop repeats. */
 static void test_forward_specs(void **state)
 {
-	struct ssh_fwd f;
-	assert_int_equal(ssh_fwd_parse("8080", "localhost:80", SSH_FWD_LOCAL, &f), 0);
-	assert_null(f.listen_host);
-	assert_int_equal(f.listen_port, 8080);
-	assert_string_equal(f.connect_host, "localhost");
-	assert_int_equal(f.connect_port, 80);
-	ssh_fwd_free(&f);
-	assert_int_equal(ssh_fwd_parse("[::1]:8080", "[::2]:80", SSH_FWD_LOCAL, &f), 0);
-	assert_string_equal(f.listen_host, "::1");
-	assert_string_equal(f.connect_host, "::2");
-	ssh_fwd_free(&f);
-	assert_int_equal(ssh_fwd_parse("/tmp/s", "/tmp/t", SSH_FWD_REMOTE, &f), 0);
-	assert_string_equal(f.listen_path, "/tmp/s");
-	assert_string_equal(f.connect_path, "/tmp/t");
-	ssh_fwd_free(&f);
-	assert_int_equal(ssh_fwd_parse("*:1080", NULL, SSH_FWD_DYNAMIC, &f), 0);
-	assert_true(f.dynamic);
-	ssh_fwd_free(&f);
-	assert_int_equal(ssh_fwd_parse("1080", NULL, SSH_FWD_REMOTE, &f), 0);
-	assert_true(f.dynamic);
-	ssh_fwd_free(&f);
-	const char *bad[][2] = {{"x", "h:1"},	  {"8080", "h"},    {"8080", "h:99999"},
-				{"0", "h:1"},	  {"::1:80", "h:1"}, {"[::1]80", "h:1"},
-				{"8080", ":80"}};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(ssh_fwd_parse(bad[i][0], bad[i][1], SSH_FWD_LOCAL, &f),
-				 SLC_ERR_CONFIG);
-	assert_int_equal(ssh_fwd_parse("/tmp/x", NULL, SSH_FWD_DYNAMIC, &f), SLC_ERR_CONFIG);
-	assert_int_equal(ssh_fwd_parse("8080", NULL, SSH_FWD_LOCAL, &f), SLC_ERR_CONFIG);
+	static const struct memfile files[] = {
+		{"F", "LocalForward [::1]:8080 [::2]:80\nDynamicForward *:1080\n"
+		      "RemoteForward /tmp/s /tmp/t\nRemoteForward 1080\nDynamicForward 9:/sock\n"
+		      "LocalForward 8080:h 80\nLocalForward 7 h:7\n"
+		      "Host nomatch\n LocalForward 6 h:6\n"},
+		{0}};
+	static const char *const opts[] = {"LocalForward=7 h:7", "RemoteForward 0 h:1"};
+	struct ssh_config c;
+	g_files = files;
+	assert_int_equal(ssh_config_init(&c, "x", "me", "/home/u"), 0);
+	assert_int_equal(ssh_config_add_forward_arg(&c, FWDSPEC_DYNAMIC, "5"), 0);
+	assert_int_equal(ssh_config_add_forward_arg(&c, FWDSPEC_REMOTE, "[::1]:4"), 0);
+	assert_int_equal(ssh_config_add_forward_arg(&c, FWDSPEC_LOCAL, "8080"), SLC_ERR_CONFIG);
+	assert_string_equal(c.error, "Bad local forwarding specification '8080'");
+	struct ssh_config_sources src = {.options = opts, .n_options = 2, .file = "F"};
+	assert_int_equal(ssh_config_load(&c, &io, &src), 0);
+	assert_int_equal(ssh_config_finalize(&c), 0);
+
+	assert_int_equal(c.local_forwards.n, 6);
+	const struct fwdspec *f = c.local_forwards.v;
+	assert_int_equal(f[0].kind, FWDSPEC_DYNAMIC);
+	assert_int_equal(f[0].listen_port, 5);
+	assert_int_equal(f[1].listen_port, 7); /* -o, then the file's repeat dropped */
+	assert_string_equal(f[2].listen_host, "::1");
+	assert_string_equal(f[2].connect_host, "::2");
+	assert_int_equal(f[2].connect_port, 80);
+	assert_true(f[3].dynamic);
+	assert_string_equal(f[3].listen_host, "*");
+	assert_int_equal(f[4].kind, FWDSPEC_LOCAL); /* DynamicForward to a socket */
+	assert_string_equal(f[4].connect_path, "/sock");
+	assert_int_equal(f[5].listen_port, 8080); /* "8080:h 80": joined with ':' */
+	assert_string_equal(f[5].connect_host, "h");
+
+	assert_int_equal(c.remote_forwards.n, 4);
+	f = c.remote_forwards.v;
+	assert_true(f[0].dynamic);
+	assert_string_equal(f[0].listen_host, "::1");
+	assert_int_equal(f[1].listen_port, 0);
+	assert_string_equal(f[2].listen_path, "/tmp/s");
+	assert_string_equal(f[2].connect_path, "/tmp/t");
+	assert_true(f[3].dynamic);
+
+	char *out = NULL;
+	assert_int_equal(ssh_config_dump(&c, &out), 0);
+	assert_non_null(strstr(out, "\ndynamicforward 5\ndynamicforward [*]:1080\n"
+				    "dynamicforward 9\n"
+				    "localforward 7 [h]:7\nlocalforward [::1]:8080 [::2]:80\n"
+				    "localforward 9 /sock\nlocalforward 8080 [h]:80\n"
+				    "remoteforward [::1]:4 [socks]:0\nremoteforward 0 [h]:1\n"
+				    "remoteforward /tmp/s /tmp/t\nremoteforward 1080 [socks]:0\n"));
+	free(out);
+	ssh_config_free(&c);
+
+	/* ClearAllForwardings empties both lists, whatever the order. */
+	static const struct memfile clear[] = {
+		{"F", "LocalForward 1 h:1\nClearAllForwardings yes\nRemoteForward 2\n"}, {0}};
+	assert_int_equal(load(&c, "x", clear, NULL, 0, "F"), 0);
+	assert_int_equal(c.local_forwards.n, 0);
+	assert_int_equal(c.remote_forwards.n, 0);
+	ssh_config_free(&c);
 }
 
 /* Every error path: file:line and OpenSSH's wording. */
@@ -532,9 +567,14 @@ static void test_errors(void **state)
 		{"TunnelDevice x:1\n", "F line 1: Bad tun device 'x:1'."},
 		{"StreamLocalBindMask 8\n", "F line 1: Bad mask '8'."},
 		{"LocalForward 1\n", "F line 1: Missing target argument."},
-		{"LocalForward x h:1\n", "F line 1: Bad forwarding specification 'x h:1'."},
+		{"LocalForward x h:1\n", "F line 1: Bad forwarding specification."},
+		{"LocalForward 1 h:2 x\n", "F line 1: keyword localforward extra arguments at end of line"},
+		{"LocalForward\n", "F line 1: no argument after keyword \"localforward\""},
+		{"LocalForward \"\" h:2\n", "F line 1: Missing argument."},
+		{"RemoteForward\n", "F line 1: no argument after keyword \"remoteforward\""},
 		{"DynamicForward a b\n", "F line 1: keyword dynamicforward extra arguments at end of line"},
-		{"DynamicForward 0\n", "F line 1: Bad forwarding specification '0'."},
+		{"DynamicForward 0\n", "F line 1: Bad forwarding specification."},
+		{"Host nomatch\nDynamicForward 0\n", "F line 2: Bad forwarding specification."},
 		{"PermitRemoteOpen any x:1\n", "F line 1: Bad PermitRemoteOpen specification 'any'."},
 		{"SetEnv NOEQ\n", "F line 1: Invalid environment variable 'NOEQ'."},
 		{"SendEnv A=B\n", "F line 1: Invalid environment name 'A=B'."},
