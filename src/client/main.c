@@ -2,8 +2,8 @@
  *
  * Every flag that has a configuration equivalent becomes an "-o"-style
  * option in command-line order, so it wins over the files exactly as in
- * OpenSSH. Connecting arrives with the client session work; today the
- * program answers -G (print the effective configuration) and usage. */
+ * OpenSSH. -G prints the effective configuration; otherwise client.c
+ * connects and runs the command or a shell. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "dump_config.h"
-
-#define EXIT_SSH_ERROR 255
 
 static void usage(FILE *f)
 {
@@ -29,6 +28,10 @@ struct opts {
 	char **list; /* "Keyword=value" strings, command-line order */
 	size_t n, cap;
 	const char *file;  /* -F */
+	const char *logfile; /* -E */
+	bool stdin_null;   /* -n */
+	int ttys;          /* -t count; -1 after -T */
+	long tty_at;       /* index of the RequestTTY option, -1: none */
 	bool dump;         /* -G */
 	int verbose;
 };
@@ -93,7 +96,7 @@ static char *destination(struct opts *o, const char *dest)
 
 int main(int argc, char **argv)
 {
-	struct opts o = {0};
+	struct opts o = {.tty_at = -1};
 	int ch;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -116,15 +119,24 @@ int main(int argc, char **argv)
 		case 'J': add(&o, "ProxyJump=%s", optarg); break;
 		case 'l': add(&o, "User=%s", optarg); break;
 		case 'N': add(&o, "SessionType=none"); break;
-		case 'n': add(&o, "StdinNull=yes"); break;
+		case 'n': o.stdin_null = true; add(&o, "StdinNull=yes"); break;
+		case 'E': o.logfile = optarg; break;
 		case 'o': add(&o, "%s", optarg); break;
 		case 'p': add(&o, "Port=%s", optarg); break;
 		case 'q': add(&o, "LogLevel=QUIET"); break;
-		case 'T': add(&o, "RequestTTY=no"); break;
-		case 't': add(&o, "RequestTTY=yes"); break;
+		/* -T and -t: the last one wins, as in ssh; one option is
+		 * placed where the first of them stood. */
+		case 'T':
+		case 't':
+			if (o.tty_at < 0) {
+				o.tty_at = (long)o.n;
+				add(&o, "RequestTTY=no");
+			}
+			o.ttys = ch == 'T' ? -1 : (o.ttys < 0 ? 1 : o.ttys + 1);
+			break;
 		case 'v': o.verbose++; break;
 		case 'x': add(&o, "ForwardX11=no"); break;
-		case 'E': case 'D': case 'L': case 'R': case 'W': case 'w':
+		case 'D': case 'L': case 'R': case 'W': case 'w':
 		case 'I': case 'K': case 'k': case 'M': case 'O': case 'S': case 'V':
 		case 'X': case 'Y': case 'y':
 			fprintf(stderr, "sluice: option -%c is not supported yet\n", ch);
@@ -134,23 +146,47 @@ int main(int argc, char **argv)
 			return EXIT_SSH_ERROR;
 		}
 	}
+	if (o.tty_at >= 0 && o.ttys > 0) {
+		free(o.list[o.tty_at]);
+		o.list[o.tty_at] = strdup(o.ttys > 1 ? "RequestTTY=force" : "RequestTTY=yes");
+		if (!o.list[o.tty_at])
+			return EXIT_SSH_ERROR;
+	}
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_SSH_ERROR;
 	}
-	/* -v raises LogLevel one step per flag, as in ssh. */
-	static const char *const levels[] = {"LogLevel=VERBOSE", "LogLevel=DEBUG1",
-					     "LogLevel=DEBUG2", "LogLevel=DEBUG3"};
+	/* -v is DEBUG1, each further -v one step more, up to DEBUG3, as in
+	 * ssh (VERBOSE is only reachable through LogLevel). */
+	static const char *const levels[] = {"LogLevel=DEBUG", "LogLevel=DEBUG2",
+					     "LogLevel=DEBUG3"};
 	if (o.verbose)
-		add(&o, "%s", levels[o.verbose > 4 ? 3 : o.verbose - 1]);
+		add(&o, "%s", levels[o.verbose > 3 ? 2 : o.verbose - 1]);
 	char *host = destination(&o, argv[optind]);
 	int status;
 	if (o.dump) {
 		status = client_print_config(host, (const char *const *)o.list, o.n, o.file,
 					     stdout);
 	} else {
-		fputs("sluice: connecting is not implemented yet (see README: status)\n", stderr);
-		status = EXIT_SSH_ERROR;
+		/* The command: the remaining arguments joined by blanks, as ssh
+		 * sends them (the remote shell splits them again). */
+		char *command = NULL;
+		size_t len = 0;
+		for (int i = optind + 1; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		if (len) {
+			command = calloc(1, len);
+			if (!command)
+				return EXIT_SSH_ERROR;
+			for (int i = optind + 1; i < argc; i++) {
+				if (i > optind + 1)
+					strcat(command, " ");
+				strcat(command, argv[i]);
+			}
+		}
+		status = client_run(host, (const char *const *)o.list, o.n, o.file, o.logfile,
+				    command, o.stdin_null);
+		free(command);
 	}
 	free(host);
 	for (size_t i = 0; i < o.n; i++)
