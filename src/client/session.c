@@ -63,6 +63,20 @@ static struct session S;
 
 static void stdin_pump(void);
 
+/* n bytes read into S.inbuf, or the end of stdin when n <= 0. */
+static void stdin_got(ssize_t n)
+{
+	if (n <= 0) {
+		S.stdin_eof = true;
+		if (ssh_chan_eof(sio_conn_ssh(CL.sc), S.id) == 0)
+			sio_conn_kick(CL.sc);
+		return;
+	}
+	S.in_len = (size_t)n;
+	S.in_off = 0;
+	stdin_pump();
+}
+
 bool session_stdin_busy(void)
 {
 	return S.reading;
@@ -74,6 +88,19 @@ bool session_outputs_idle(void)
 }
 
 static void outq_start(struct outq *q);
+
+/* Drop the head chunk, done with, and give its bytes back to the
+ * channel's window. */
+static void outq_pop(struct outq *q)
+{
+	struct outchunk *ch = q->head;
+	q->head = ch->next;
+	if (!q->head)
+		q->tail = NULL;
+	if (CL.sc && !S.closed && ssh_chan_consume(sio_conn_ssh(CL.sc), S.id, ch->len) == 0)
+		sio_conn_kick(CL.sc);
+	free(ch);
+}
 
 static void on_written(uv_fs_t *req)
 {
@@ -88,14 +115,8 @@ static void on_written(uv_fs_t *req)
 		n = (ssize_t)(ch->len - ch->off);
 	}
 	ch->off += (size_t)n;
-	if (ch->off == ch->len) {
-		q->head = ch->next;
-		if (!q->head)
-			q->tail = NULL;
-		if (CL.sc && !S.closed && ssh_chan_consume(sio_conn_ssh(CL.sc), S.id, ch->len) == 0)
-			sio_conn_kick(CL.sc);
-		free(ch);
-	}
+	if (ch->off == ch->len)
+		outq_pop(q);
 	outq_start(q);
 	client_maybe_exit();
 }
@@ -110,12 +131,7 @@ static void outq_start(struct outq *q)
 	if (q->failed || uv_fs_write(CL.loop, &q->req, q->fd, &b, 1, -1, on_written) < 0) {
 		q->failed = true;
 		/* Pretend written so the window still moves. */
-		q->head = ch->next;
-		if (!q->head)
-			q->tail = NULL;
-		if (CL.sc && !S.closed && ssh_chan_consume(sio_conn_ssh(CL.sc), S.id, ch->len) == 0)
-			sio_conn_kick(CL.sc);
-		free(ch);
+		outq_pop(q);
 		outq_start(q);
 		return;
 	}
@@ -148,15 +164,7 @@ static void on_stdin(uv_fs_t *req)
 	S.reading = false;
 	if (S.closed || !CL.sc)
 		return;
-	if (n <= 0) {
-		S.stdin_eof = true;
-		if (ssh_chan_eof(sio_conn_ssh(CL.sc), S.id) == 0)
-			sio_conn_kick(CL.sc);
-		return;
-	}
-	S.in_len = (size_t)n;
-	S.in_off = 0;
-	stdin_pump();
+	stdin_got(n);
 }
 
 static void on_stream_alloc(uv_handle_t *h, size_t size, uv_buf_t *b)
@@ -181,16 +189,9 @@ static void on_stream_read(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
 		stream_stop();
 		return;
 	}
-	if (n < 0) {
+	if (n < 0)
 		stream_stop();
-		S.stdin_eof = true;
-		if (ssh_chan_eof(sio_conn_ssh(CL.sc), S.id) == 0)
-			sio_conn_kick(CL.sc);
-		return;
-	}
-	S.in_len = (size_t)n;
-	S.in_off = 0;
-	stdin_pump();
+	stdin_got(n);
 }
 
 /* Send what is buffered from stdin, then read more if the channel and the

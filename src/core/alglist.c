@@ -231,3 +231,13 @@ int alglist_negotiate(const char *client, const char *server, char **out)
 	}
 	return SLC_ERR_NOT_FOUND;
 }
+
+int alglist_final(char **out, const char *spec, const char *defaults, const char *supported)
+{
+	char *bad = NULL;
+	free(*out);
+	*out = NULL;
+	int r = alglist_apply(spec ? spec : defaults, defaults, supported, out, &bad);
+	free(bad);
+	return r;
+}

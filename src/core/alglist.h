@@ -22,6 +22,11 @@
 SLC_WUR int alglist_apply(const char *spec, const char *defaults, const char *supported, char **out,
                           char **bad);
 
+/* A config's final list: alglist_apply of spec, or of defaults when spec is
+ * NULL, replacing (and freeing) *out; the offending name is dropped. */
+SLC_WUR int alglist_final(char **out, const char *spec, const char *defaults,
+                          const char *supported);
+
 /* Whether name is an element of the comma-separated list. */
 bool alglist_contains(const char *list, const char *name);
 /* Shell-style match with * and ? (as OpenSSH's match_pattern). */

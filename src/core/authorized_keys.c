@@ -509,24 +509,6 @@ static inline bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Types sshd accepts that sluice does not (security keys, DSA,
- * certificates): lines with them are fine, just not for us. */
-static bool openssh_only_type(const char *t, size_t n)
-{
-	static const char *const names[] = {
-	        "ssh-dss",
-	        "sk-ecdsa-sha2-nistp256@openssh.com",
-	        "sk-ssh-ed25519@openssh.com",
-	};
-	static const char cert_suffix[] = "-cert-v01@openssh.com";
-	const size_t slen = sizeof(cert_suffix) - 1;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && memcmp(names[i], t, n) == 0)
-			return true;
-	return n > slen && memcmp(t + n - slen, cert_suffix, slen) == 0;
-}
-
 static enum sshkey_type type_of_word(const char *w, size_t n)
 {
 	char tmp[64];
@@ -586,7 +568,7 @@ static int check_line(struct line_ctx *c, const char *s, const char *end, const 
 	for (w = p; p < end && !is_blank(*p); p++)
 		;
 	n = (size_t)(p - w);
-	if (type_of_word(w, n) == SSHKEY_UNKNOWN && !openssh_only_type(w, n)) {
+	if (type_of_word(w, n) == SSHKEY_UNKNOWN && !sshkey_openssh_only_type(w, n)) {
 		opts = p = w;
 		for (inq = false; p < end && (inq || !is_blank(*p)); p++) {
 			if (*p == '\\' && inq && p + 1 < end && p[1] == '"')
@@ -607,8 +589,8 @@ static int check_line(struct line_ctx *c, const char *s, const char *end, const 
 	}
 	if (type_of_word(w, n) == SSHKEY_UNKNOWN) {
 		note(c, false,
-		     openssh_only_type(w, n) ? "key type not supported by sluice%s"
-		                             : "no key type where expected%s",
+		     sshkey_openssh_only_type(w, n) ? "key type not supported by sluice%s"
+		                                    : "no key type where expected%s",
 		     NULL);
 		return 0;
 	}

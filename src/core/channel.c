@@ -200,8 +200,8 @@ int chan_send_failed(struct ssh_conn *c, int r)
 	return r;
 }
 
-/* Checks shared by the driver-facing calls that send. */
-static int api_table(struct ssh_conn *c, struct channel_table **out)
+/* Checks shared by the driver-facing calls that send (here and in global.c). */
+int chan_api_table(struct ssh_conn *c, struct channel_table **out)
 {
 	if (c->closed)
 		return SLC_ERR_CLOSED;
@@ -218,7 +218,7 @@ static int api_table(struct ssh_conn *c, struct channel_table **out)
 
 static int api_chan(struct ssh_conn *c, uint32_t id, struct channel_table **t, struct chan **ch)
 {
-	int r = api_table(c, t);
+	int r = chan_api_table(c, t);
 	if (r < 0)
 		return r;
 	if (!(*ch = chan_get(c, id)) || ((*ch)->flags & F_DETACHED))
@@ -309,7 +309,7 @@ int ssh_chan_open(struct ssh_conn *c, const char *type, const struct ssh_chan_pa
 	struct buf *m;
 	uint32_t win, maxpkt, i;
 	int r;
-	if ((r = api_table(c, &t)) < 0)
+	if ((r = chan_api_table(c, &t)) < 0)
 		return r;
 	size_t tl = type ? strlen(type) : 0;
 	if (!chan_valid_name((const uint8_t *)type, tl) ||

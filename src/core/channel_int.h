@@ -101,6 +101,7 @@ struct channel_table {
 };
 
 struct channel_table *chan_table(struct ssh_conn *c);
+SLC_WUR int chan_api_table(struct ssh_conn *c, struct channel_table **out);
 bool chan_valid_name(const uint8_t *p, size_t len);
 const char *chan_copy_name(struct channel_table *t, const uint8_t *p, size_t len);
 SLC_WUR int chan_send_msg(struct ssh_conn *c, uint8_t type, int nargs, uint32_t a, uint32_t b);

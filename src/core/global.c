@@ -7,28 +7,13 @@
 
 _Static_assert(SSH_GLOBAL_MAX_PENDING <= 64, "global request masks are 64 bits");
 
-static int api_table(struct ssh_conn *c, struct channel_table **out)
-{
-	if (c->closed)
-		return SLC_ERR_CLOSED;
-	if (!c->authenticated)
-		return SLC_ERR_INVALID;
-	struct channel_table *t = chan_table(c);
-	if (!t)
-		return SLC_ERR_NOMEM;
-	if (t->build.kind != BUILD_NONE)
-		return SLC_ERR_INVALID;
-	*out = t;
-	return 0;
-}
-
 int ssh_global_request(struct ssh_conn *c, const char *name, bool want_reply, uint32_t *seq,
                        struct buf **extra)
 {
 	struct channel_table *t;
 	struct buf *m;
 	int r;
-	if ((r = api_table(c, &t)) < 0)
+	if ((r = chan_api_table(c, &t)) < 0)
 		return r;
 	size_t nl = name ? strlen(name) : 0;
 	if (!chan_valid_name((const uint8_t *)name, nl))
@@ -136,7 +121,7 @@ int ssh_global_reply(struct ssh_conn *c, uint32_t seq, bool ok, const void *data
 {
 	struct channel_table *t;
 	int r;
-	if ((r = api_table(c, &t)) < 0)
+	if ((r = chan_api_table(c, &t)) < 0)
 		return r;
 	if (len && !data)
 		return SLC_ERR_INVALID;

@@ -134,22 +134,11 @@ static int add_skipped(struct kh_db *db, size_t file, size_t line, const char *r
 
 /* ---- parsing ---- */
 
-/* Key types OpenSSH accepts that sluice does not: lines with them are
+/* As sshkey_openssh_only_type, plus SSH-1 RSA: lines with them are
  * legitimate and skipped quietly rather than reported as damage. */
 static bool openssh_only_type(const char *t, size_t n)
 {
-	static const char *const names[] = {
-	        "ssh-dss",
-	        "sk-ecdsa-sha2-nistp256@openssh.com",
-	        "sk-ssh-ed25519@openssh.com",
-	};
-	static const char cert_suffix[] = "-cert-v01@openssh.com";
-	const size_t slen = sizeof(cert_suffix) - 1;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && memcmp(names[i], t, n) == 0)
-			return true;
-	if (n > slen && memcmp(t + n - slen, cert_suffix, slen) == 0)
+	if (sshkey_openssh_only_type(t, n))
 		return true;
 	/* SSH-1 RSA: "host bits exponent modulus". */
 	for (size_t i = 0; i < n; i++)
@@ -458,6 +447,17 @@ static int entry_key(struct kh_db *db, struct kh_entry *e, const struct sshkey *
 	return 0;
 }
 
+/* As entry_key when e is for name; *k NULL when it is not. */
+static int entry_key_for(struct kh_db *db, struct kh_entry *e, const char *name,
+                         const struct sshkey **k)
+{
+	*k = NULL;
+	int r = entry_matches(e, name);
+	if (r <= 0)
+		return r;
+	return entry_key(db, e, k);
+}
+
 static void set_match(const struct kh_db *db, struct kh_match *m, enum kh_status st,
                       const struct kh_entry *e)
 {
@@ -489,11 +489,7 @@ int kh_db_lookup(struct kh_db *db, const char *host, uint16_t port, const struct
 		 * paying for a hash or a key decode. */
 		if (e->type != want || e->marker == KH_MARK_CA)
 			continue;
-		if ((r = entry_matches(e, name)) < 0)
-			goto out;
-		if (r == 0)
-			continue;
-		if ((r = entry_key(db, e, &k)) < 0)
+		if ((r = entry_key_for(db, e, name, &k)) < 0)
 			goto out;
 		if (k == NULL)
 			continue;
@@ -561,11 +557,7 @@ int kh_db_known_types(struct kh_db *db, const char *host, uint16_t port, enum ss
 			;
 		if (j < *n)
 			continue;
-		if ((r = entry_matches(e, name)) < 0)
-			goto out;
-		if (r == 0)
-			continue;
-		if ((r = entry_key(db, e, &k)) < 0)
+		if ((r = entry_key_for(db, e, name, &k)) < 0)
 			goto out;
 		if (k != NULL)
 			types[(*n)++] = e->type;

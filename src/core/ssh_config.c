@@ -79,132 +79,132 @@ static const struct {
 	const char *name;
 	enum opcode op;
 } keywords[] = {
-	{"host", oHost},
-	{"match", oMatch},
-	{"include", oInclude},
-	{"hostname", oHostname},
-	{"port", oPort},
-	{"user", oUser},
-	{"identityfile", oIdentityFile},
-	{"certificatefile", oCertificateFile},
-	{"identitiesonly", oIdentitiesOnly},
-	{"identityagent", oIdentityAgent},
-	{"localforward", oLocalForward},
-	{"remoteforward", oRemoteForward},
-	{"dynamicforward", oDynamicForward},
-	{"gatewayports", oGatewayPorts},
-	{"exitonforwardfailure", oExitOnForwardFailure},
-	{"clearallforwardings", oClearAllForwardings},
-	{"serveraliveinterval", oServerAliveInterval},
-	{"serveralivecountmax", oServerAliveCountMax},
-	{"tcpkeepalive", oTCPKeepAlive},
-	{"connecttimeout", oConnectTimeout},
-	{"connectionattempts", oConnectionAttempts},
-	{"stricthostkeychecking", oStrictHostKeyChecking},
-	{"userknownhostsfile", oUserKnownHostsFile},
-	{"globalknownhostsfile", oGlobalKnownHostsFile},
-	{"hashknownhosts", oHashKnownHosts},
-	{"checkhostip", oCheckHostIP},
-	{"ciphers", oCiphers},
-	{"macs", oMACs},
-	{"kexalgorithms", oKexAlgorithms},
-	{"hostkeyalgorithms", oHostKeyAlgorithms},
-	{"pubkeyacceptedalgorithms", oPubkeyAcceptedAlgorithms},
-	{"pubkeyacceptedkeytypes", oPubkeyAcceptedAlgorithms}, /* old name */
-	{"rekeylimit", oRekeyLimit},
-	{"preferredauthentications", oPreferredAuthentications},
-	{"passwordauthentication", oPasswordAuthentication},
-	{"kbdinteractiveauthentication", oKbdInteractiveAuthentication},
-	{"challengeresponseauthentication", oKbdInteractiveAuthentication}, /* old name */
-	{"pubkeyauthentication", oPubkeyAuthentication},
-	{"numberofpasswordprompts", oNumberOfPasswordPrompts},
-	{"batchmode", oBatchMode},
-	{"loglevel", oLogLevel},
-	{"proxyjump", oProxyJump},
-	{"proxycommand", oProxyCommand},
-	{"tunnel", oTunnel},
-	{"tunneldevice", oTunnelDevice},
-	{"permitremoteopen", oPermitRemoteOpen},
-	{"streamlocalbindmask", oStreamLocalBindMask},
-	{"streamlocalbindunlink", oStreamLocalBindUnlink},
-	{"sendenv", oSendEnv},
-	{"setenv", oSetEnv},
-	{"requesttty", oRequestTTY},
-	{"sessiontype", oSessionType},
-	{"forwardagent", oForwardAgent},
-	{"compression", oCompression},
-	{"addressfamily", oAddressFamily},
-	{"bindaddress", oBindAddress},
-	{"escapechar", oEscapeChar},
-	{"ignoreunknown", oIgnoreUnknown},
-	/* Known to OpenSSH 9.2 (with Debian's GSSAPI patch), not implemented. */
-	{"addkeystoagent", oUnsupported},
-	{"bindinterface", oUnsupported},
-	{"canonicaldomains", oUnsupported},
-	{"canonicalizefallbacklocal", oUnsupported},
-	{"canonicalizehostname", oUnsupported},
-	{"canonicalizemaxdots", oUnsupported},
-	{"canonicalizepermittedcnames", oUnsupported},
-	{"casignaturealgorithms", oUnsupported},
-	{"controlmaster", oUnsupported},
-	{"controlpath", oUnsupported},
-	{"controlpersist", oUnsupported},
-	{"enableescapecommandline", oUnsupported},
-	{"enablesshkeysign", oUnsupported},
-	{"fingerprinthash", oUnsupported},
-	{"forkafterauthentication", oUnsupported},
-	{"forwardx11", oUnsupported},
-	{"forwardx11timeout", oUnsupported},
-	{"forwardx11trusted", oUnsupported},
-	{"gssapiauthentication", oUnsupported},
-	{"gssapiclientidentity", oUnsupported},
-	{"gssapidelegatecredentials", oUnsupported},
-	{"gssapikeyexchange", oUnsupported},
-	{"gssapirenewalforcesrekey", oUnsupported},
-	{"gssapiserveridentity", oUnsupported},
-	{"gssapitrustdns", oUnsupported},
-	{"gssapikexalgorithms", oUnsupported},
-	{"hostbasedacceptedalgorithms", oUnsupported},
-	{"hostbasedkeytypes", oUnsupported},
-	{"hostbasedauthentication", oUnsupported},
-	{"hostkeyalias", oUnsupported},
-	{"ipqos", oUnsupported},
-	{"kbdinteractivedevices", oUnsupported},
-	{"knownhostscommand", oUnsupported},
-	{"localcommand", oUnsupported},
-	{"logverbose", oUnsupported},
-	{"nohostauthenticationforlocalhost", oUnsupported},
-	{"permitlocalcommand", oUnsupported},
-	{"pkcs11provider", oUnsupported},
-	{"smartcarddevice", oUnsupported},
-	{"proxyusefdpass", oUnsupported},
-	{"remotecommand", oUnsupported},
-	{"requiredrsasize", oUnsupported},
-	{"revokedhostkeys", oUnsupported},
-	{"securitykeyprovider", oUnsupported},
-	{"stdinnull", oUnsupported},
-	{"syslogfacility", oUnsupported},
-	{"updatehostkeys", oUnsupported},
-	{"verifyhostkeydns", oUnsupported},
-	{"visualhostkey", oUnsupported},
-	{"xauthlocation", oUnsupported},
-	/* Deprecated or removed in OpenSSH, which still accepts them. */
-	{"protocol", oUnsupported},
-	{"cipher", oUnsupported},
-	{"rsaauthentication", oUnsupported},
-	{"rhostsrsaauthentication", oUnsupported},
-	{"compressionlevel", oUnsupported},
-	{"useroaming", oUnsupported},
-	{"fallbacktorsh", oUnsupported},
-	{"usersh", oUnsupported},
-	{"useprivilegedport", oUnsupported},
-	{"userknownhostsfile2", oUnsupported},
-	{"globalknownhostsfile2", oUnsupported},
-	{"kerberosauthentication", oUnsupported},
-	{"kerberostgtpassing", oUnsupported},
-	{"afstokenpassing", oUnsupported},
-	{"dsaauthentication", oUnsupported},
-	{"gssapiclientidentity", oUnsupported},
+        {"host", oHost},
+        {"match", oMatch},
+        {"include", oInclude},
+        {"hostname", oHostname},
+        {"port", oPort},
+        {"user", oUser},
+        {"identityfile", oIdentityFile},
+        {"certificatefile", oCertificateFile},
+        {"identitiesonly", oIdentitiesOnly},
+        {"identityagent", oIdentityAgent},
+        {"localforward", oLocalForward},
+        {"remoteforward", oRemoteForward},
+        {"dynamicforward", oDynamicForward},
+        {"gatewayports", oGatewayPorts},
+        {"exitonforwardfailure", oExitOnForwardFailure},
+        {"clearallforwardings", oClearAllForwardings},
+        {"serveraliveinterval", oServerAliveInterval},
+        {"serveralivecountmax", oServerAliveCountMax},
+        {"tcpkeepalive", oTCPKeepAlive},
+        {"connecttimeout", oConnectTimeout},
+        {"connectionattempts", oConnectionAttempts},
+        {"stricthostkeychecking", oStrictHostKeyChecking},
+        {"userknownhostsfile", oUserKnownHostsFile},
+        {"globalknownhostsfile", oGlobalKnownHostsFile},
+        {"hashknownhosts", oHashKnownHosts},
+        {"checkhostip", oCheckHostIP},
+        {"ciphers", oCiphers},
+        {"macs", oMACs},
+        {"kexalgorithms", oKexAlgorithms},
+        {"hostkeyalgorithms", oHostKeyAlgorithms},
+        {"pubkeyacceptedalgorithms", oPubkeyAcceptedAlgorithms},
+        {"pubkeyacceptedkeytypes", oPubkeyAcceptedAlgorithms}, /* old name */
+        {"rekeylimit", oRekeyLimit},
+        {"preferredauthentications", oPreferredAuthentications},
+        {"passwordauthentication", oPasswordAuthentication},
+        {"kbdinteractiveauthentication", oKbdInteractiveAuthentication},
+        {"challengeresponseauthentication", oKbdInteractiveAuthentication}, /* old name */
+        {"pubkeyauthentication", oPubkeyAuthentication},
+        {"numberofpasswordprompts", oNumberOfPasswordPrompts},
+        {"batchmode", oBatchMode},
+        {"loglevel", oLogLevel},
+        {"proxyjump", oProxyJump},
+        {"proxycommand", oProxyCommand},
+        {"tunnel", oTunnel},
+        {"tunneldevice", oTunnelDevice},
+        {"permitremoteopen", oPermitRemoteOpen},
+        {"streamlocalbindmask", oStreamLocalBindMask},
+        {"streamlocalbindunlink", oStreamLocalBindUnlink},
+        {"sendenv", oSendEnv},
+        {"setenv", oSetEnv},
+        {"requesttty", oRequestTTY},
+        {"sessiontype", oSessionType},
+        {"forwardagent", oForwardAgent},
+        {"compression", oCompression},
+        {"addressfamily", oAddressFamily},
+        {"bindaddress", oBindAddress},
+        {"escapechar", oEscapeChar},
+        {"ignoreunknown", oIgnoreUnknown},
+        /* Known to OpenSSH 9.2 (with Debian's GSSAPI patch), not implemented. */
+        {"addkeystoagent", oUnsupported},
+        {"bindinterface", oUnsupported},
+        {"canonicaldomains", oUnsupported},
+        {"canonicalizefallbacklocal", oUnsupported},
+        {"canonicalizehostname", oUnsupported},
+        {"canonicalizemaxdots", oUnsupported},
+        {"canonicalizepermittedcnames", oUnsupported},
+        {"casignaturealgorithms", oUnsupported},
+        {"controlmaster", oUnsupported},
+        {"controlpath", oUnsupported},
+        {"controlpersist", oUnsupported},
+        {"enableescapecommandline", oUnsupported},
+        {"enablesshkeysign", oUnsupported},
+        {"fingerprinthash", oUnsupported},
+        {"forkafterauthentication", oUnsupported},
+        {"forwardx11", oUnsupported},
+        {"forwardx11timeout", oUnsupported},
+        {"forwardx11trusted", oUnsupported},
+        {"gssapiauthentication", oUnsupported},
+        {"gssapiclientidentity", oUnsupported},
+        {"gssapidelegatecredentials", oUnsupported},
+        {"gssapikeyexchange", oUnsupported},
+        {"gssapirenewalforcesrekey", oUnsupported},
+        {"gssapiserveridentity", oUnsupported},
+        {"gssapitrustdns", oUnsupported},
+        {"gssapikexalgorithms", oUnsupported},
+        {"hostbasedacceptedalgorithms", oUnsupported},
+        {"hostbasedkeytypes", oUnsupported},
+        {"hostbasedauthentication", oUnsupported},
+        {"hostkeyalias", oUnsupported},
+        {"ipqos", oUnsupported},
+        {"kbdinteractivedevices", oUnsupported},
+        {"knownhostscommand", oUnsupported},
+        {"localcommand", oUnsupported},
+        {"logverbose", oUnsupported},
+        {"nohostauthenticationforlocalhost", oUnsupported},
+        {"permitlocalcommand", oUnsupported},
+        {"pkcs11provider", oUnsupported},
+        {"smartcarddevice", oUnsupported},
+        {"proxyusefdpass", oUnsupported},
+        {"remotecommand", oUnsupported},
+        {"requiredrsasize", oUnsupported},
+        {"revokedhostkeys", oUnsupported},
+        {"securitykeyprovider", oUnsupported},
+        {"stdinnull", oUnsupported},
+        {"syslogfacility", oUnsupported},
+        {"updatehostkeys", oUnsupported},
+        {"verifyhostkeydns", oUnsupported},
+        {"visualhostkey", oUnsupported},
+        {"xauthlocation", oUnsupported},
+        /* Deprecated or removed in OpenSSH, which still accepts them. */
+        {"protocol", oUnsupported},
+        {"cipher", oUnsupported},
+        {"rsaauthentication", oUnsupported},
+        {"rhostsrsaauthentication", oUnsupported},
+        {"compressionlevel", oUnsupported},
+        {"useroaming", oUnsupported},
+        {"fallbacktorsh", oUnsupported},
+        {"usersh", oUnsupported},
+        {"useprivilegedport", oUnsupported},
+        {"userknownhostsfile2", oUnsupported},
+        {"globalknownhostsfile2", oUnsupported},
+        {"kerberosauthentication", oUnsupported},
+        {"kerberostgtpassing", oUnsupported},
+        {"afstokenpassing", oUnsupported},
+        {"dsaauthentication", oUnsupported},
+        {"gssapiclientidentity", oUnsupported},
 };
 
 static enum opcode lookup(const char *word)
@@ -228,7 +228,8 @@ struct pctx {
 };
 
 /* "file line N: msg", then OpenSSH's closing line for files. */
-static int perr(struct pctx *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int perr(struct pctx *p, int line, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 static int perr(struct pctx *p, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -242,8 +243,9 @@ static int perr(struct pctx *p, int line, const char *fmt, ...)
 	if (p->cmdline)
 		r = cfg_errf(&p->c->error, "%s line %d: %s", p->file, line, m);
 	else
-		r = cfg_errf(&p->c->error, "%s line %d: %s\n%s: terminating, 1 bad configuration options",
-			     p->file, line, m, p->file);
+		r = cfg_errf(&p->c->error,
+		             "%s line %d: %s\n%s: terminating, 1 bad configuration options",
+		             p->file, line, m, p->file);
 	free(m);
 	return r;
 }
@@ -255,20 +257,40 @@ static void lower(char *s)
 }
 
 int ssh_config_init(struct ssh_config *c, const char *host, const char *local_user,
-		    const char *home)
+                    const char *home)
 {
 	memset(c, 0, sizeof(*c));
-	int *ints[] = {&c->port, &c->identities_only, &c->gateway_ports,
-		       &c->exit_on_forward_failure, &c->clear_all_forwardings,
-		       &c->server_alive_interval, &c->server_alive_count_max, &c->tcp_keep_alive,
-		       &c->connect_timeout, &c->connection_attempts, &c->strict_host_key_checking,
-		       &c->hash_known_hosts, &c->check_host_ip, &c->rekey_limit_seconds,
-		       &c->password_authentication, &c->kbd_interactive_authentication,
-		       &c->pubkey_authentication, &c->number_of_password_prompts, &c->batch_mode,
-		       &c->log_level, &c->tunnel, &c->tun_local, &c->tun_remote,
-		       &c->stream_local_bind_mask, &c->stream_local_bind_unlink, &c->request_tty,
-		       &c->session_type, &c->forward_agent, &c->compression, &c->address_family,
-		       &c->escape_char};
+	int *ints[] = {&c->port,
+	               &c->identities_only,
+	               &c->gateway_ports,
+	               &c->exit_on_forward_failure,
+	               &c->clear_all_forwardings,
+	               &c->server_alive_interval,
+	               &c->server_alive_count_max,
+	               &c->tcp_keep_alive,
+	               &c->connect_timeout,
+	               &c->connection_attempts,
+	               &c->strict_host_key_checking,
+	               &c->hash_known_hosts,
+	               &c->check_host_ip,
+	               &c->rekey_limit_seconds,
+	               &c->password_authentication,
+	               &c->kbd_interactive_authentication,
+	               &c->pubkey_authentication,
+	               &c->number_of_password_prompts,
+	               &c->batch_mode,
+	               &c->log_level,
+	               &c->tunnel,
+	               &c->tun_local,
+	               &c->tun_remote,
+	               &c->stream_local_bind_mask,
+	               &c->stream_local_bind_unlink,
+	               &c->request_tty,
+	               &c->session_type,
+	               &c->forward_agent,
+	               &c->compression,
+	               &c->address_family,
+	               &c->escape_char};
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		*ints[i] = SSH_CFG_UNSET;
 	c->rekey_limit_bytes = SSH_CFG_UNSET;
@@ -285,15 +307,37 @@ int ssh_config_init(struct ssh_config *c, const char *host, const char *local_us
 
 void ssh_config_free(struct ssh_config *c)
 {
-	char **strs[] = {&c->host_arg, &c->match_host, &c->local_user, &c->home, &c->hostname,
-			 &c->user, &c->identity_agent, &c->ciphers, &c->macs, &c->kex_algorithms,
-			 &c->hostkey_algorithms, &c->pubkey_accepted_algorithms,
-			 &c->preferred_authentications, &c->proxy_jump, &c->proxy_command,
-			 &c->forward_agent_sock, &c->bind_address, &c->error, &c->ciphers_spec,
-			 &c->macs_spec, &c->kex_spec, &c->hostkey_spec, &c->pubkey_spec};
-	struct cfg_strv *vs[] = {&c->identity_files, &c->certificate_files, &c->user_known_hosts,
-				 &c->global_known_hosts, &c->permit_remote_open, &c->send_env,
-				 &c->set_env, &c->unsupported};
+	char **strs[] = {&c->host_arg,
+	                 &c->match_host,
+	                 &c->local_user,
+	                 &c->home,
+	                 &c->hostname,
+	                 &c->user,
+	                 &c->identity_agent,
+	                 &c->ciphers,
+	                 &c->macs,
+	                 &c->kex_algorithms,
+	                 &c->hostkey_algorithms,
+	                 &c->pubkey_accepted_algorithms,
+	                 &c->preferred_authentications,
+	                 &c->proxy_jump,
+	                 &c->proxy_command,
+	                 &c->forward_agent_sock,
+	                 &c->bind_address,
+	                 &c->error,
+	                 &c->ciphers_spec,
+	                 &c->macs_spec,
+	                 &c->kex_spec,
+	                 &c->hostkey_spec,
+	                 &c->pubkey_spec};
+	struct cfg_strv *vs[] = {&c->identity_files,
+	                         &c->certificate_files,
+	                         &c->user_known_hosts,
+	                         &c->global_known_hosts,
+	                         &c->permit_remote_open,
+	                         &c->send_env,
+	                         &c->set_env,
+	                         &c->unsupported};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		free(*strs[i]);
 		*strs[i] = NULL;
@@ -393,7 +437,7 @@ static bool host_line_matches(struct pctx *p, const struct cfg_line *l)
 /* A bad Match line: OpenSSH prints the reason (detail, sometimes already
  * prefixed with file and line), then "Bad Match condition". */
 static int match_err(struct pctx *p, int lineno, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 static int match_err(struct pctx *p, int lineno, const char *fmt, ...)
 {
 	va_list ap;
@@ -403,9 +447,10 @@ static int match_err(struct pctx *p, int lineno, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return SLC_ERR_NOMEM;
-	int r = cfg_errf(&p->c->error, "%s\n%s line %d: Bad Match condition\n"
-				       "%s: terminating, 1 bad configuration options",
-			 m, p->file, lineno, p->file);
+	int r = cfg_errf(&p->c->error,
+	                 "%s\n%s line %d: Bad Match condition\n"
+	                 "%s: terminating, 1 bad configuration options",
+	                 m, p->file, lineno, p->file);
 	free(m);
 	return r;
 }
@@ -428,10 +473,11 @@ static int match_line(struct pctx *p, const struct cfg_line *l, int lineno, bool
 				const char *a = l->argv[j][0] == '!' ? l->argv[j] + 1 : l->argv[j];
 				if (strcasecmp(a, "all") && strcasecmp(a, "canonical") &&
 				    strcasecmp(a, "final"))
-					return match_err(p, lineno,
-							 "%s line %d: 'all' cannot be combined with "
-							 "other Match attributes",
-							 p->file, lineno);
+					return match_err(
+					        p, lineno,
+					        "%s line %d: 'all' cannot be combined with "
+					        "other Match attributes",
+					        p->file, lineno);
 			}
 			if (neg)
 				all_ok = false;
@@ -443,9 +489,10 @@ static int match_line(struct pctx *p, const struct cfg_line *l, int lineno, bool
 				all_ok = false;
 			continue;
 		}
-		bool known = strcasecmp(attr, "host") == 0 || strcasecmp(attr, "originalhost") == 0 ||
-			     strcasecmp(attr, "user") == 0 || strcasecmp(attr, "localuser") == 0 ||
-			     strcasecmp(attr, "exec") == 0;
+		bool known = strcasecmp(attr, "host") == 0 ||
+		             strcasecmp(attr, "originalhost") == 0 ||
+		             strcasecmp(attr, "user") == 0 || strcasecmp(attr, "localuser") == 0 ||
+		             strcasecmp(attr, "exec") == 0;
 		if (!known)
 			return match_err(p, lineno, "Unsupported Match attribute %s", attr);
 		if (i >= l->argc || l->argv[i][0] == '\0')
@@ -491,7 +538,8 @@ static int do_include(struct pctx *p, const struct cfg_line *l, int lineno)
 	for (size_t i = 1; i < l->argc && r == 0; i++) {
 		char *arg = NULL;
 		if (l->argv[i][0] == '~' && !p->user_file) {
-			r = perr(p, lineno, "Include paths may only use ~ in user configuration files");
+			r = perr(p, lineno,
+			         "Include paths may only use ~ in user configuration files");
 			break;
 		}
 		r = cfg_expand_tilde(l->argv[i], p->c->home, &arg);
@@ -528,43 +576,48 @@ struct ms {
 };
 
 static const struct ms ms_yesno[] = {{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}, {NULL, 0}};
-static const struct ms ms_shkc[] = {{"yes", SSH_SHKC_YES},     {"true", SSH_SHKC_YES},
-				    {"no", SSH_SHKC_NO},       {"false", SSH_SHKC_NO},
-				    {"off", SSH_SHKC_NO},      {"ask", SSH_SHKC_ASK},
-				    {"accept-new", SSH_SHKC_ACCEPT_NEW}, {NULL, 0}};
-static const struct ms ms_tty[] = {{"yes", SSH_TTY_YES},     {"true", SSH_TTY_YES},
-				   {"no", SSH_TTY_NO},       {"false", SSH_TTY_NO},
-				   {"force", SSH_TTY_FORCE}, {"auto", SSH_TTY_AUTO}, {NULL, 0}};
+static const struct ms ms_shkc[] = {{"yes", SSH_SHKC_YES},
+                                    {"true", SSH_SHKC_YES},
+                                    {"no", SSH_SHKC_NO},
+                                    {"false", SSH_SHKC_NO},
+                                    {"off", SSH_SHKC_NO},
+                                    {"ask", SSH_SHKC_ASK},
+                                    {"accept-new", SSH_SHKC_ACCEPT_NEW},
+                                    {NULL, 0}};
+static const struct ms ms_tty[] = {
+        {"yes", SSH_TTY_YES},     {"true", SSH_TTY_YES},  {"no", SSH_TTY_NO}, {"false", SSH_TTY_NO},
+        {"force", SSH_TTY_FORCE}, {"auto", SSH_TTY_AUTO}, {NULL, 0}};
 static const struct ms ms_session[] = {{"default", SSH_SESSION_DEFAULT},
-				       {"none", SSH_SESSION_NONE},
-				       {"subsystem", SSH_SESSION_SUBSYSTEM}, {NULL, 0}};
+                                       {"none", SSH_SESSION_NONE},
+                                       {"subsystem", SSH_SESSION_SUBSYSTEM},
+                                       {NULL, 0}};
 static const struct ms ms_tunnel[] = {{"yes", SSH_TUN_YES},
-				      {"true", SSH_TUN_YES},
-				      {"no", SSH_TUN_NO},
-				      {"false", SSH_TUN_NO},
-				      {"point-to-point", SSH_TUN_POINTOPOINT},
-				      {"ethernet", SSH_TUN_ETHERNET},
-				      {NULL, 0}};
-static const struct ms ms_af[] = {{"any", SSH_AF_ANY}, {"inet", SSH_AF_INET},
-				  {"inet6", SSH_AF_INET6}, {NULL, 0}};
+                                      {"true", SSH_TUN_YES},
+                                      {"no", SSH_TUN_NO},
+                                      {"false", SSH_TUN_NO},
+                                      {"point-to-point", SSH_TUN_POINTOPOINT},
+                                      {"ethernet", SSH_TUN_ETHERNET},
+                                      {NULL, 0}};
+static const struct ms ms_af[] = {
+        {"any", SSH_AF_ANY}, {"inet", SSH_AF_INET}, {"inet6", SSH_AF_INET6}, {NULL, 0}};
 static const struct ms ms_pubkey[] = {{"yes", SSH_PUBKEY_YES},
-				      {"true", SSH_PUBKEY_YES},
-				      {"no", SSH_PUBKEY_NO},
-				      {"false", SSH_PUBKEY_NO},
-				      {"unbound", SSH_PUBKEY_UNBOUND},
-				      {"host-bound", SSH_PUBKEY_HOSTBOUND},
-				      {NULL, 0}};
-static const struct ms ms_loglevel[] = {
-	{"QUIET", SSH_LOG_QUIET},   {"FATAL", SSH_LOG_FATAL},   {"ERROR", SSH_LOG_ERROR},
-	{"INFO", SSH_LOG_INFO},     {"VERBOSE", SSH_LOG_VERBOSE}, {"DEBUG", SSH_LOG_DEBUG1},
-	{"DEBUG1", SSH_LOG_DEBUG1}, {"DEBUG2", SSH_LOG_DEBUG2}, {"DEBUG3", SSH_LOG_DEBUG3},
-	{NULL, 0}};
+                                      {"true", SSH_PUBKEY_YES},
+                                      {"no", SSH_PUBKEY_NO},
+                                      {"false", SSH_PUBKEY_NO},
+                                      {"unbound", SSH_PUBKEY_UNBOUND},
+                                      {"host-bound", SSH_PUBKEY_HOSTBOUND},
+                                      {NULL, 0}};
+static const struct ms ms_loglevel[] = {{"QUIET", SSH_LOG_QUIET},     {"FATAL", SSH_LOG_FATAL},
+                                        {"ERROR", SSH_LOG_ERROR},     {"INFO", SSH_LOG_INFO},
+                                        {"VERBOSE", SSH_LOG_VERBOSE}, {"DEBUG", SSH_LOG_DEBUG1},
+                                        {"DEBUG1", SSH_LOG_DEBUG1},   {"DEBUG2", SSH_LOG_DEBUG2},
+                                        {"DEBUG3", SSH_LOG_DEBUG3},   {NULL, 0}};
 
 const char *ssh_config_loglevel_name(int level)
 {
 	/* OpenSSH prints QUIET as SILENT. */
-	static const char *const names[] = {"SILENT", "FATAL", "ERROR", "INFO",
-					    "VERBOSE", "DEBUG1", "DEBUG2", "DEBUG3"};
+	static const char *const names[] = {"SILENT",  "FATAL",  "ERROR",  "INFO",
+	                                    "VERBOSE", "DEBUG1", "DEBUG2", "DEBUG3"};
 	if (level < 0 || level > SSH_LOG_DEBUG3)
 		return "INFO";
 	return names[level];
@@ -604,7 +657,7 @@ static int push_unique(struct cfg_strv *sv, const char *s)
 }
 
 static int parse_alg_spec(struct pctx *p, int lineno, const char *arg, const char *defaults,
-			  const char *supported, const char *what, char **spec, bool *set)
+                          const char *supported, const char *what, char **spec, bool *set)
 {
 	char *out = NULL, *bad = NULL;
 	int r = alglist_apply(arg, defaults, supported, &out, &bad);
@@ -735,12 +788,12 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 			lower(lk);
 			if (p->cmdline)
 				r = cfg_errf(&c->error, "%s: line %d: Bad configuration option: %s",
-					     p->file, lineno, lk);
+				             p->file, lineno, lk);
 			else
 				r = cfg_errf(&c->error,
-					     "%s: line %d: Bad configuration option: %s\n"
-					     "%s: terminating, 1 bad configuration options",
-					     p->file, lineno, lk, p->file);
+				             "%s: line %d: Bad configuration option: %s\n"
+				             "%s: terminating, 1 bad configuration options",
+				             p->file, lineno, lk, p->file);
 			free(lk);
 		}
 		return r;
@@ -748,21 +801,24 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 		return record_unsupported(p, kw, lineno);
 	case oHost:
 		if (p->cmdline)
-			return perr(p, lineno, "Host directive not supported as a command-line option");
+			return perr(p, lineno,
+			            "Host directive not supported as a command-line option");
 		if (l->argc < 2)
 			return perr(p, lineno, "no argument after keyword \"host\"");
 		p->active = !p->never_match && host_line_matches(p, l);
 		return 0;
 	case oMatch:
 		if (p->cmdline)
-			return perr(p, lineno, "Match directive not supported as a command-line option");
+			return perr(p, lineno,
+			            "Match directive not supported as a command-line option");
 		r = match_line(p, l, lineno, &b);
 		if (r == 0)
 			p->active = b;
 		return r;
 	case oInclude:
 		if (p->cmdline)
-			return perr(p, lineno, "Include directive not supported as a command-line option");
+			return perr(p, lineno,
+			            "Include directive not supported as a command-line option");
 		return do_include(p, l, lineno);
 	case oIgnoreUnknown:
 		if ((r = one_arg(p, l, lineno, &arg)) < 0)
@@ -822,11 +878,11 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 	case oCertificateFile:
 		if (l->argc > 2)
 			return perr(p, lineno, "keyword %s extra arguments at end of line",
-				    op == oIdentityFile ? "identityfile" : "certificatefile");
+			            op == oIdentityFile ? "identityfile" : "certificatefile");
 		if (!p->active)
 			return 0;
 		return push_unique(op == oIdentityFile ? &c->identity_files : &c->certificate_files,
-				   l->argv[1]);
+		                   l->argv[1]);
 	case oIdentitiesOnly:
 		if ((r = parse_ms(p, lineno, arg, ms_yesno, &iv)) < 0)
 			return r;
@@ -839,12 +895,12 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 	case oDynamicForward: {
 		struct fwdspec f;
 		char *msg = NULL;
-		enum fwdspec_kind kind = op == oLocalForward	? FWDSPEC_LOCAL
-					 : op == oRemoteForward ? FWDSPEC_REMOTE
-								: FWDSPEC_DYNAMIC;
+		enum fwdspec_kind kind = op == oLocalForward    ? FWDSPEC_LOCAL
+		                         : op == oRemoteForward ? FWDSPEC_REMOTE
+		                                                : FWDSPEC_DYNAMIC;
 		/* Checked even in inactive blocks, as ssh does. */
-		r = fwdspec_parse_config(kind, l->argv[1], l->argc > 2 ? l->argv[2] : NULL, NULL, &f,
-					 &msg);
+		r = fwdspec_parse_config(kind, l->argv[1], l->argc > 2 ? l->argv[2] : NULL, NULL,
+		                         &f, &msg);
 		if (r < 0) {
 			if (r == SLC_ERR_CONFIG && msg != NULL)
 				r = perr(p, lineno, "%s", msg);
@@ -882,7 +938,8 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 		if (op == oServerAliveInterval)
 			SET_INT(c->server_alive_interval, (int)lv);
 		else if (p->active && c->connect_timeout == SSH_CFG_UNSET)
-			c->connect_timeout = lv == SSH_CFG_UNSET ? -3 : (int)lv; /* -3: "none" seen */
+			c->connect_timeout =
+			        lv == SSH_CFG_UNSET ? -3 : (int)lv; /* -3: "none" seen */
 		return 0;
 	case oServerAliveCountMax:
 	case oConnectionAttempts:
@@ -909,9 +966,9 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 	case oUserKnownHostsFile:
 	case oGlobalKnownHostsFile: {
 		bool *set = op == oUserKnownHostsFile ? &c->user_knownhosts_set
-						      : &c->global_knownhosts_set;
-		struct cfg_strv *sv = op == oUserKnownHostsFile ? &c->user_known_hosts
-								: &c->global_known_hosts;
+		                                      : &c->global_knownhosts_set;
+		struct cfg_strv *sv =
+		        op == oUserKnownHostsFile ? &c->user_known_hosts : &c->global_known_hosts;
 		if (!p->active || *set)
 			return 0;
 		*set = true;
@@ -931,24 +988,24 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 		SET_INT(c->check_host_ip, iv);
 		return 0;
 	case oCiphers:
-		return parse_alg_spec(p, lineno, arg, cipher_default_names(), cipher_supported_names(),
-				      "SSH2 cipher spec", &c->ciphers_spec, &c->ciphers_set);
+		return parse_alg_spec(p, lineno, arg, cipher_default_names(),
+		                      cipher_supported_names(), "SSH2 cipher spec",
+		                      &c->ciphers_spec, &c->ciphers_set);
 	case oMACs:
 		return parse_alg_spec(p, lineno, arg, cipher_mac_default_names(),
-				      cipher_mac_supported_names(), "SSH2 MAC spec", &c->macs_spec,
-				      &c->macs_set);
+		                      cipher_mac_supported_names(), "SSH2 MAC spec", &c->macs_spec,
+		                      &c->macs_set);
 	case oKexAlgorithms:
-		return parse_alg_spec(p, lineno, arg, kex_default_names(),
-				      kex_supported_names(), "SSH2 KexAlgorithms", &c->kex_spec,
-				      &c->kex_set);
+		return parse_alg_spec(p, lineno, arg, kex_default_names(), kex_supported_names(),
+		                      "SSH2 KexAlgorithms", &c->kex_spec, &c->kex_set);
 	case oHostKeyAlgorithms:
 		return parse_alg_spec(p, lineno, arg, kex_hostkey_default_names(),
-				      kex_hostkey_supported_names(), "key types", &c->hostkey_spec,
-				      &c->hostkey_set);
+		                      kex_hostkey_supported_names(), "key types", &c->hostkey_spec,
+		                      &c->hostkey_set);
 	case oPubkeyAcceptedAlgorithms:
 		return parse_alg_spec(p, lineno, arg, kex_hostkey_default_names(),
-				      kex_hostkey_supported_names(), "key types", &c->pubkey_spec,
-				      &c->pubkey_set);
+		                      kex_hostkey_supported_names(), "key types", &c->pubkey_spec,
+		                      &c->pubkey_set);
 	case oRekeyLimit:
 		break; /* two arguments: handled below */
 	case oPreferredAuthentications:
@@ -1005,9 +1062,10 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 	case oPermitRemoteOpen:
 		for (size_t i = 1; i < l->argc; i++)
 			if (!permit_open_valid(l->argv[i]) ||
-			    ((!strcmp(l->argv[i], "any") || !strcmp(l->argv[i], "none")) && l->argc > 2))
+			    ((!strcmp(l->argv[i], "any") || !strcmp(l->argv[i], "none")) &&
+			     l->argc > 2))
 				return perr(p, lineno, "Bad PermitRemoteOpen specification '%s'.",
-					    l->argv[i]);
+				            l->argv[i]);
 		if (!p->active || c->permit_remote_open_set)
 			return 0;
 		c->permit_remote_open_set = true;
@@ -1031,7 +1089,8 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 	case oSendEnv:
 		for (size_t i = 1; i < l->argc; i++) {
 			if (strchr(l->argv[i], '=') != NULL)
-				return perr(p, lineno, "Invalid environment name '%s'.", l->argv[i]);
+				return perr(p, lineno, "Invalid environment name '%s'.",
+				            l->argv[i]);
 			if (p->active && (r = cfg_strv_push(&c->send_env, l->argv[i])) < 0)
 				return r;
 		}
@@ -1040,7 +1099,8 @@ static int parse_option(struct pctx *p, const struct cfg_line *l, int lineno)
 		for (size_t i = 1; i < l->argc; i++) {
 			const char *eq = strchr(l->argv[i], '=');
 			if (eq == NULL || eq == l->argv[i])
-				return perr(p, lineno, "Invalid environment variable '%s'.", l->argv[i]);
+				return perr(p, lineno, "Invalid environment variable '%s'.",
+				            l->argv[i]);
 			if (!p->active)
 				continue;
 			/* The first value for a name wins, like every option. */
@@ -1159,7 +1219,7 @@ int ssh_config_apply_option(struct ssh_config *c, const char *line)
 }
 
 int ssh_config_read_file(struct ssh_config *c, const struct cfg_io *io, const char *path,
-			 bool user_file, bool must_exist)
+                         bool user_file, bool must_exist)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -1172,7 +1232,8 @@ int ssh_config_read_file(struct ssh_config *c, const struct cfg_io *io, const ch
 		if (r == SLC_ERR_NOMEM)
 			return r;
 		return cfg_errf(&c->error, "Can't open user config file %s: %s", path,
-				r == SLC_ERR_NOT_FOUND ? "No such file or directory" : slc_strerror(r));
+		                r == SLC_ERR_NOT_FOUND ? "No such file or directory"
+		                                       : slc_strerror(r));
 	}
 	struct pctx p = {.c = c, .io = io, .file = path, .user_file = user_file, .active = true};
 	r = parse_buffer(&p, data, len);
@@ -1182,7 +1243,7 @@ int ssh_config_read_file(struct ssh_config *c, const struct cfg_io *io, const ch
 }
 
 static int read_all_files(struct ssh_config *c, const struct cfg_io *io,
-			  const struct ssh_config_sources *src)
+                          const struct ssh_config_sources *src)
 {
 	int r = 0;
 	if (src->file != NULL) {
@@ -1196,13 +1257,14 @@ static int read_all_files(struct ssh_config *c, const struct cfg_io *io,
 	r = ssh_config_read_file(c, io, src->user_file ? src->user_file : user, true, false);
 	free(user);
 	if (r == 0)
-		r = ssh_config_read_file(c, io, src->system_file ? src->system_file : "/etc/ssh/ssh_config",
-					 false, false);
+		r = ssh_config_read_file(
+		        c, io, src->system_file ? src->system_file : "/etc/ssh/ssh_config", false,
+		        false);
 	return r;
 }
 
 int ssh_config_load(struct ssh_config *c, const struct cfg_io *io,
-		    const struct ssh_config_sources *src)
+                    const struct ssh_config_sources *src)
 {
 	int r;
 	for (size_t i = 0; i < src->n_options; i++)
@@ -1232,14 +1294,6 @@ int ssh_config_load(struct ssh_config *c, const struct cfg_io *io,
 		if ((field) == SSH_CFG_UNSET)                                                      \
 			(field) = (v);                                                             \
 	} while (0)
-
-static int finalize_alg(char **out, const char *spec, const char *defaults, const char *supported)
-{
-	char *bad = NULL;
-	int r = alglist_apply(spec ? spec : defaults, defaults, supported, out, &bad);
-	free(bad);
-	return r;
-}
 
 int ssh_config_finalize(struct ssh_config *c)
 {
@@ -1310,7 +1364,7 @@ int ssh_config_finalize(struct ssh_config *c)
 	}
 	if (c->identity_files.n == 0) {
 		static const char *const ids[] = {"~/.ssh/id_rsa", "~/.ssh/id_ecdsa",
-						  "~/.ssh/id_ed25519"};
+		                                  "~/.ssh/id_ed25519"};
 		for (size_t i = 0; i < 3; i++)
 			if ((r = cfg_strv_push(&c->identity_files, ids[i])) < 0)
 				return r;
@@ -1327,16 +1381,16 @@ int ssh_config_finalize(struct ssh_config *c)
 	}
 	if (c->permit_remote_open.n == 0 && (r = cfg_strv_push(&c->permit_remote_open, "any")) < 0)
 		return r;
-	if ((r = finalize_alg(&c->ciphers, c->ciphers_spec, cipher_default_names(),
-			      cipher_supported_names())) < 0 ||
-	    (r = finalize_alg(&c->macs, c->macs_spec, cipher_mac_default_names(),
-			      cipher_mac_supported_names())) < 0 ||
-	    (r = finalize_alg(&c->kex_algorithms, c->kex_spec, kex_default_names(),
-			      kex_supported_names())) < 0 ||
-	    (r = finalize_alg(&c->hostkey_algorithms, c->hostkey_spec, kex_hostkey_default_names(),
-			      kex_hostkey_supported_names())) < 0 ||
-	    (r = finalize_alg(&c->pubkey_accepted_algorithms, c->pubkey_spec,
-			      kex_hostkey_default_names(), kex_hostkey_supported_names())) < 0)
+	if ((r = alglist_final(&c->ciphers, c->ciphers_spec, cipher_default_names(),
+	                       cipher_supported_names())) < 0 ||
+	    (r = alglist_final(&c->macs, c->macs_spec, cipher_mac_default_names(),
+	                       cipher_mac_supported_names())) < 0 ||
+	    (r = alglist_final(&c->kex_algorithms, c->kex_spec, kex_default_names(),
+	                       kex_supported_names())) < 0 ||
+	    (r = alglist_final(&c->hostkey_algorithms, c->hostkey_spec, kex_hostkey_default_names(),
+	                       kex_hostkey_supported_names())) < 0 ||
+	    (r = alglist_final(&c->pubkey_accepted_algorithms, c->pubkey_spec,
+	                       kex_hostkey_default_names(), kex_hostkey_supported_names())) < 0)
 		return r == SLC_ERR_CONFIG ? cfg_errf(&c->error, "empty algorithm list") : r;
 	return 0;
 }
@@ -1345,8 +1399,8 @@ int ssh_config_expand(struct ssh_config *c, const char *s, char **out)
 {
 	char port[16], bad = 0, *t = NULL;
 	snprintf(port, sizeof(port), "%d", c->port);
-	struct cfg_token toks[] = {{'d', c->home},	   {'h', c->hostname}, {'n', c->host_arg},
-				   {'p', port},		   {'r', c->user},     {'u', c->local_user}};
+	struct cfg_token toks[] = {{'d', c->home}, {'h', c->hostname}, {'n', c->host_arg},
+	                           {'p', port},    {'r', c->user},     {'u', c->local_user}};
 	int r = cfg_expand_tilde(s, c->home, &t);
 	if (r < 0)
 		return r;

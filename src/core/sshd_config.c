@@ -846,16 +846,6 @@ int sshd_config_read_file(struct sshd_config *c, const struct cfg_io *io, const 
 			(field) = (v);                                                             \
 	} while (0)
 
-static int alg_final(char **out, const char *spec, const char *def, const char *sup)
-{
-	char *bad = NULL;
-	free(*out);
-	*out = NULL;
-	int r = alglist_apply(spec ? spec : def, def, sup, out, &bad);
-	free(bad);
-	return r;
-}
-
 int sshd_config_finalize(struct sshd_config *c)
 {
 	int r;
@@ -916,16 +906,16 @@ int sshd_config_finalize(struct sshd_config *c)
 		return r;
 	if (c->permit_listen.n == 0 && (r = cfg_strv_push(&c->permit_listen, "any")) < 0)
 		return r;
-	if ((r = alg_final(&c->ciphers, c->ciphers_spec, cipher_default_names(),
-	                   cipher_supported_names())) < 0 ||
-	    (r = alg_final(&c->macs, c->macs_spec, cipher_mac_default_names(),
-	                   cipher_mac_supported_names())) < 0 ||
-	    (r = alg_final(&c->kex_algorithms, c->kex_spec, kex_default_names(),
-	                   kex_supported_names())) < 0 ||
-	    (r = alg_final(&c->hostkey_algorithms, c->hostkey_spec, kex_hostkey_default_names(),
-	                   kex_hostkey_supported_names())) < 0 ||
-	    (r = alg_final(&c->pubkey_accepted_algorithms, c->pubkey_spec,
-	                   kex_hostkey_default_names(), kex_hostkey_supported_names())) < 0)
+	if ((r = alglist_final(&c->ciphers, c->ciphers_spec, cipher_default_names(),
+	                       cipher_supported_names())) < 0 ||
+	    (r = alglist_final(&c->macs, c->macs_spec, cipher_mac_default_names(),
+	                       cipher_mac_supported_names())) < 0 ||
+	    (r = alglist_final(&c->kex_algorithms, c->kex_spec, kex_default_names(),
+	                       kex_supported_names())) < 0 ||
+	    (r = alglist_final(&c->hostkey_algorithms, c->hostkey_spec, kex_hostkey_default_names(),
+	                       kex_hostkey_supported_names())) < 0 ||
+	    (r = alglist_final(&c->pubkey_accepted_algorithms, c->pubkey_spec,
+	                       kex_hostkey_default_names(), kex_hostkey_supported_names())) < 0)
 		return r == SLC_ERR_CONFIG ? cfg_errf(&c->error, "empty algorithm list") : r;
 	return 0;
 }

@@ -88,6 +88,22 @@ const char *sshkey_type_label(enum sshkey_type type)
 	return ki ? ki->label : "UNKNOWN";
 }
 
+bool sshkey_openssh_only_type(const char *t, size_t n)
+{
+	static const char *const names[] = {
+	        "ssh-dss",
+	        "sk-ecdsa-sha2-nistp256@openssh.com",
+	        "sk-ssh-ed25519@openssh.com",
+	};
+	static const char cert_suffix[] = "-cert-v01@openssh.com";
+	const size_t slen = sizeof(cert_suffix) - 1;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && memcmp(names[i], t, n) == 0)
+			return true;
+	return n > slen && memcmp(t + n - slen, cert_suffix, slen) == 0;
+}
+
 enum sshkey_type sshkey_type(const struct sshkey *k)
 {
 	return k ? k->type : SSHKEY_UNKNOWN;

@@ -39,6 +39,10 @@ enum sshkey_type sshkey_type_from_name(const char *name);
 const char *sshkey_type_to_name(enum sshkey_type type);
 /* ssh-keygen's short label, as in `ssh-keygen -l`: "ED25519", "ECDSA", "RSA". */
 const char *sshkey_type_label(enum sshkey_type type);
+/* True for the t[0..n) type names OpenSSH accepts and sluice does not
+ * (DSA, security keys, certificates), so files naming them are not
+ * damaged, just partly not for us. */
+bool sshkey_openssh_only_type(const char *t, size_t n);
 
 enum sshkey_type sshkey_type(const struct sshkey *k);
 const char *sshkey_name(const struct sshkey *k);

@@ -115,6 +115,18 @@ static struct userauth_state *ua_get(struct ssh_conn *c)
 	return c->ua;
 }
 
+/* *slot = a copy of s (NULL clears it), for the setters; slot is NULL
+ * when ua_get failed. */
+static int set_copy(char **slot, const char *s)
+{
+	char *copy = NULL;
+	if (!slot || (s && !(copy = strdup(s))))
+		return SLC_ERR_NOMEM;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
 /* The server's per-request data; secrets wiped. */
 static void server_clear_request(struct userauth_state *ua)
 {
@@ -279,6 +291,21 @@ static int unexpected(struct ssh_conn *c, uint8_t t, const char *why)
 	return SLC_ERR_PROTOCOL;
 }
 
+/* A banner or a password change prompt: string text, string language
+ * tag, nothing after. *text is replaced. */
+static int get_text_lang(struct buf *m, char **text)
+{
+	const uint8_t *lang;
+	size_t ll;
+	int r;
+
+	free(*text);
+	*text = NULL;
+	if ((r = get_text(m, true, text)) < 0 || (r = buf_get_string(m, &lang, &ll)) < 0)
+		return r;
+	return buf_len(m) ? SLC_ERR_FORMAT : 0;
+}
+
 static int malformed(struct ssh_conn *c, uint8_t t, int r)
 {
 	if (r == SLC_ERR_NOMEM)
@@ -303,12 +330,7 @@ static void raise_auth(struct ssh_conn *c, int type, const struct ssh_auth_event
 int ssh_auth_set_client_algs(struct ssh_conn *c, const char *algs)
 {
 	struct userauth_state *ua = ua_get(c);
-	char *copy = NULL;
-	if (!ua || (algs && !(copy = strdup(algs))))
-		return SLC_ERR_NOMEM;
-	free(ua->client_algs);
-	ua->client_algs = copy;
-	return 0;
+	return set_copy(ua ? &ua->client_algs : NULL, algs);
 }
 
 static const char *client_algs(const struct ssh_conn *c)
@@ -597,12 +619,7 @@ static int client_dispatch(struct ssh_conn *c, uint8_t t, struct buf *m)
 	memset(&a, 0, sizeof(a));
 	switch (t) {
 	case SSH_MSG_USERAUTH_BANNER: {
-		const uint8_t *lang;
-		size_t ll;
-		free(ua->text);
-		ua->text = NULL;
-		if ((r = get_text(m, true, &ua->text)) < 0 ||
-		    (r = buf_get_string(m, &lang, &ll)) < 0 || buf_len(m))
+		if ((r = get_text_lang(m, &ua->text)) < 0)
 			return malformed(c, t, r);
 		a.banner.text = ua->text;
 		raise_auth(c, SSH_EV_AUTH_BANNER, &a);
@@ -661,12 +678,7 @@ static int client_dispatch(struct ssh_conn *c, uint8_t t, struct buf *m)
 		return 0;
 	}
 	case UC_PASSWORD: { /* PASSWD_CHANGEREQ: string prompt, string lang */
-		const uint8_t *lang;
-		size_t ll;
-		free(ua->text);
-		ua->text = NULL;
-		if ((r = get_text(m, true, &ua->text)) < 0 ||
-		    (r = buf_get_string(m, &lang, &ll)) < 0 || buf_len(m))
+		if ((r = get_text_lang(m, &ua->text)) < 0)
 			return malformed(c, t, r);
 		ua->cs = UC_IDLE;
 		a.failure.methods = "";
@@ -707,12 +719,7 @@ static int client_dispatch(struct ssh_conn *c, uint8_t t, struct buf *m)
 int ssh_auth_set_methods(struct ssh_conn *c, const char *methods)
 {
 	struct userauth_state *ua = ua_get(c);
-	char *copy = NULL;
-	if (!ua || (methods && !(copy = strdup(methods))))
-		return SLC_ERR_NOMEM;
-	free(ua->methods);
-	ua->methods = copy;
-	return 0;
+	return set_copy(ua ? &ua->methods : NULL, methods);
 }
 
 void ssh_auth_set_max_tries(struct ssh_conn *c, unsigned tries)
@@ -725,12 +732,7 @@ void ssh_auth_set_max_tries(struct ssh_conn *c, unsigned tries)
 int ssh_auth_set_server_algs(struct ssh_conn *c, const char *algs)
 {
 	struct userauth_state *ua = ua_get(c);
-	char *copy = NULL;
-	if (!ua || (algs && !(copy = strdup(algs))))
-		return SLC_ERR_NOMEM;
-	free(ua->server_algs);
-	ua->server_algs = copy;
-	return 0;
+	return set_copy(ua ? &ua->server_algs : NULL, algs);
 }
 
 unsigned ssh_auth_failures(const struct ssh_conn *c)

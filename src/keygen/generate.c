@@ -144,45 +144,6 @@ out:
 	return status;
 }
 
-static int output_file(const struct kg_opts *o, const struct kg_spec *spec, char **out)
-{
-	char *def = NULL, *prompt = NULL, *answer = NULL;
-	int r, status = KG_EXIT_FAIL;
-
-	*out = NULL;
-	if (o->file != NULL) {
-		*out = strdup(o->file);
-		return *out != NULL ? 0 : KG_EXIT_FAIL;
-	}
-	r = kg_default_identity(spec->file_name, &def);
-	if (r != 0) {
-		fprintf(stderr, "sluice-keygen: cannot find the home directory: %s\n",
-		        slc_strerror(r));
-		goto out;
-	}
-	if (asprintf(&prompt, "Enter file in which to save the key (%s): ", def) < 0) {
-		prompt = NULL;
-		goto out;
-	}
-	if (kg_ask_line(prompt, &answer) != 0) {
-		status = KG_EXIT_DECLINED;
-		goto out;
-	}
-	if (*answer == '\0') {
-		*out = def; /* transferred */
-		def = NULL;
-	} else {
-		*out = answer; /* transferred */
-		answer = NULL;
-	}
-	status = 0;
-out:
-	free(def);
-	free(prompt);
-	free(answer);
-	return status;
-}
-
 /* The new key's passphrase: -N, else asked twice on the terminal until
  * both agree, else (no terminal) none. *out NULL means none. */
 static int new_passphrase(const struct kg_opts *o, char **out)
@@ -232,7 +193,7 @@ int kg_generate(const struct kg_opts *o)
 		return status;
 	if (!o->quiet)
 		printf("Generating public/private %s key pair.\n", spec.name);
-	status = output_file(o, &spec, &path);
+	status = kg_ask_file(o, spec.file_name, "Enter file in which to save the key", &path);
 	if (status != 0)
 		goto out;
 	status = make_ssh_dir(path, o->quiet);

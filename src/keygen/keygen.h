@@ -64,4 +64,8 @@ SLC_WUR int kg_default_identity(const char *name, char **out);
  * the key is (default): ". Exit status on failure, 0 on success. */
 int kg_input_file(const struct kg_opts *o, char **out);
 
+/* As kg_input_file, with question in the prompt and the default
+ * "~/.ssh/id_<name>" (see kg_default_identity). */
+int kg_ask_file(const struct kg_opts *o, const char *name, const char *question, char **out);
+
 #endif

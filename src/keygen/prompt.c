@@ -178,7 +178,7 @@ int kg_default_identity(const char *name, char **out)
 	return r;
 }
 
-int kg_input_file(const struct kg_opts *o, char **out)
+int kg_ask_file(const struct kg_opts *o, const char *name, const char *question, char **out)
 {
 	char *def = NULL, *prompt = NULL, *answer = NULL;
 	int r, status = KG_EXIT_FAIL;
@@ -192,13 +192,13 @@ int kg_input_file(const struct kg_opts *o, char **out)
 		}
 		return 0;
 	}
-	r = kg_default_identity(KG_DEFAULT_TYPE, &def);
+	r = kg_default_identity(name, &def);
 	if (r != 0) {
 		fprintf(stderr, "sluice-keygen: cannot find the home directory: %s\n",
 		        slc_strerror(r));
 		goto out;
 	}
-	if (asprintf(&prompt, "Enter file in which the key is (%s): ", def) < 0) {
+	if (asprintf(&prompt, "%s (%s): ", question, def) < 0) {
 		prompt = NULL;
 		fprintf(stderr, "sluice-keygen: %s\n", slc_strerror(SLC_ERR_NOMEM));
 		goto out;
@@ -221,4 +221,9 @@ out:
 	free(prompt);
 	free(answer);
 	return status;
+}
+
+int kg_input_file(const struct kg_opts *o, char **out)
+{
+	return kg_ask_file(o, KG_DEFAULT_TYPE, "Enter file in which the key is", out);
 }
