@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-	build-essential cmake pkg-config clang libclang-rt-14-dev
+	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev git
 	libssl-dev libuv1-dev libpam0g-dev libcmocka-dev
 	python3 python3-pytest openssh-client openssh-server
 	iproute2 procps

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds with gcc and runs the unit
-# and end-to-end suites, rebuilds with clang + ASan/UBSan and runs both suites
-# again, then runs each libFuzzer target briefly on its seed corpus.
+# Runs every test: installs what is missing, checks the formatting, builds
+# with gcc and runs the unit and end-to-end suites, rebuilds with clang +
+# ASan/UBSan and runs both suites again, then runs each libFuzzer target
+# briefly on its seed corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -14,6 +15,9 @@ bash scripts/setup.sh
 PY=/usr/bin/python3
 
 step() { printf '\n=== %s\n' "$*"; }
+
+step "format (.clang-format)"
+git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
 
 step "build (gcc, -Werror)"
 cmake -S . -B build -DSLUICE_WERROR=ON >/dev/null

@@ -10,7 +10,7 @@
 #include "ssh_config.h"
 
 int client_print_config(const char *host, const char *const *options, size_t n_options,
-			const char *file, FILE *out)
+                        const char *file, FILE *out)
 {
 	struct ssh_config c;
 	struct cfg_io io;

@@ -11,6 +11,6 @@
  * in `ssh -G` form. Errors go to stderr in OpenSSH's wording.
  * Returns the process exit status: 0, or 255 on any error. */
 int client_print_config(const char *host, const char *const *options, size_t n_options,
-			const char *file, FILE *out);
+                        const char *file, FILE *out);
 
 #endif

@@ -27,12 +27,12 @@ static void usage(FILE *f)
 struct opts {
 	char **list; /* "Keyword=value" strings, command-line order */
 	size_t n, cap;
-	const char *file;  /* -F */
+	const char *file; /* -F */
 	const char *logfile; /* -E */
-	bool stdin_null;   /* -n */
-	int ttys;          /* -t count; -1 after -T */
-	long tty_at;       /* index of the RequestTTY option, -1: none */
-	bool dump;         /* -G */
+	bool stdin_null; /* -n */
+	int ttys; /* -t count; -1 after -T */
+	long tty_at; /* index of the RequestTTY option, -1: none */
+	bool dump; /* -G */
 	int verbose;
 };
 
@@ -107,23 +107,58 @@ int main(int argc, char **argv)
 	while ((ch = getopt(argc, argv, "+46AaCD:E:F:GgI:i:J:KkL:l:MNnO:o:p:qR:S:TtVvW:w:XxYy")) !=
 	       -1) {
 		switch (ch) {
-		case '4': add(&o, "AddressFamily=inet"); break;
-		case '6': add(&o, "AddressFamily=inet6"); break;
-		case 'A': add(&o, "ForwardAgent=yes"); break;
-		case 'a': add(&o, "ForwardAgent=no"); break;
-		case 'C': add(&o, "Compression=yes"); break;
-		case 'F': o.file = optarg; break;
-		case 'G': o.dump = true; break;
-		case 'g': add(&o, "GatewayPorts=yes"); break;
-		case 'i': add(&o, "IdentityFile=%s", optarg); break;
-		case 'J': add(&o, "ProxyJump=%s", optarg); break;
-		case 'l': add(&o, "User=%s", optarg); break;
-		case 'N': add(&o, "SessionType=none"); break;
-		case 'n': o.stdin_null = true; add(&o, "StdinNull=yes"); break;
-		case 'E': o.logfile = optarg; break;
-		case 'o': add(&o, "%s", optarg); break;
-		case 'p': add(&o, "Port=%s", optarg); break;
-		case 'q': add(&o, "LogLevel=QUIET"); break;
+		case '4':
+			add(&o, "AddressFamily=inet");
+			break;
+		case '6':
+			add(&o, "AddressFamily=inet6");
+			break;
+		case 'A':
+			add(&o, "ForwardAgent=yes");
+			break;
+		case 'a':
+			add(&o, "ForwardAgent=no");
+			break;
+		case 'C':
+			add(&o, "Compression=yes");
+			break;
+		case 'F':
+			o.file = optarg;
+			break;
+		case 'G':
+			o.dump = true;
+			break;
+		case 'g':
+			add(&o, "GatewayPorts=yes");
+			break;
+		case 'i':
+			add(&o, "IdentityFile=%s", optarg);
+			break;
+		case 'J':
+			add(&o, "ProxyJump=%s", optarg);
+			break;
+		case 'l':
+			add(&o, "User=%s", optarg);
+			break;
+		case 'N':
+			add(&o, "SessionType=none");
+			break;
+		case 'n':
+			o.stdin_null = true;
+			add(&o, "StdinNull=yes");
+			break;
+		case 'E':
+			o.logfile = optarg;
+			break;
+		case 'o':
+			add(&o, "%s", optarg);
+			break;
+		case 'p':
+			add(&o, "Port=%s", optarg);
+			break;
+		case 'q':
+			add(&o, "LogLevel=QUIET");
+			break;
 		/* -T and -t: the last one wins, as in ssh; one option is
 		 * placed where the first of them stood. */
 		case 'T':
@@ -134,11 +169,27 @@ int main(int argc, char **argv)
 			}
 			o.ttys = ch == 'T' ? -1 : (o.ttys < 0 ? 1 : o.ttys + 1);
 			break;
-		case 'v': o.verbose++; break;
-		case 'x': add(&o, "ForwardX11=no"); break;
-		case 'D': case 'L': case 'R': case 'W': case 'w':
-		case 'I': case 'K': case 'k': case 'M': case 'O': case 'S': case 'V':
-		case 'X': case 'Y': case 'y':
+		case 'v':
+			o.verbose++;
+			break;
+		case 'x':
+			add(&o, "ForwardX11=no");
+			break;
+		case 'D':
+		case 'L':
+		case 'R':
+		case 'W':
+		case 'w':
+		case 'I':
+		case 'K':
+		case 'k':
+		case 'M':
+		case 'O':
+		case 'S':
+		case 'V':
+		case 'X':
+		case 'Y':
+		case 'y':
 			fprintf(stderr, "sluice: option -%c is not supported yet\n", ch);
 			return EXIT_SSH_ERROR;
 		default:
@@ -159,14 +210,14 @@ int main(int argc, char **argv)
 	/* -v is DEBUG1, each further -v one step more, up to DEBUG3, as in
 	 * ssh (VERBOSE is only reachable through LogLevel). */
 	static const char *const levels[] = {"LogLevel=DEBUG", "LogLevel=DEBUG2",
-					     "LogLevel=DEBUG3"};
+	                                     "LogLevel=DEBUG3"};
 	if (o.verbose)
 		add(&o, "%s", levels[o.verbose > 3 ? 2 : o.verbose - 1]);
 	char *host = destination(&o, argv[optind]);
 	int status;
 	if (o.dump) {
-		status = client_print_config(host, (const char *const *)o.list, o.n, o.file,
-					     stdout);
+		status =
+		        client_print_config(host, (const char *const *)o.list, o.n, o.file, stdout);
 	} else {
 		/* The command: the remaining arguments joined by blanks, as ssh
 		 * sends them (the remote shell splits them again). */
@@ -185,7 +236,7 @@ int main(int argc, char **argv)
 			}
 		}
 		status = client_run(host, (const char *const *)o.list, o.n, o.file, o.logfile,
-				    command, o.stdin_null);
+		                    command, o.stdin_null);
 		free(command);
 	}
 	free(host);

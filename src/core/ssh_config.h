@@ -71,7 +71,7 @@ enum ssh_cfg_loglevel {
 
 struct ssh_config {
 	/* What is matched against (set by ssh_config_init; owned). */
-	char *host_arg;   /* the destination as given: Match originalhost */
+	char *host_arg; /* the destination as given: Match originalhost */
 	char *match_host; /* lower-cased: Host lines and Match host */
 	char *local_user;
 	char *home;
@@ -98,17 +98,17 @@ struct ssh_config {
 	int connect_timeout; /* seconds; SSH_CFG_UNSET after finalize = none */
 	int connection_attempts;
 	int strict_host_key_checking; /* enum ssh_cfg_shkc */
-	struct cfg_strv user_known_hosts;   /* as written; see ssh_config_expand */
+	struct cfg_strv user_known_hosts; /* as written; see ssh_config_expand */
 	struct cfg_strv global_known_hosts;
 	int hash_known_hosts;
 	int check_host_ip;
-	char *ciphers;    /* final comma lists after finalize; the spec before */
+	char *ciphers; /* final comma lists after finalize; the spec before */
 	char *macs;
 	char *kex_algorithms;
 	char *hostkey_algorithms;
 	char *pubkey_accepted_algorithms;
 	int64_t rekey_limit_bytes; /* 0 = cipher default */
-	int rekey_limit_seconds;   /* 0 = none */
+	int rekey_limit_seconds; /* 0 = none */
 	char *preferred_authentications;
 	int password_authentication;
 	int kbd_interactive_authentication;
@@ -116,17 +116,17 @@ struct ssh_config {
 	int number_of_password_prompts;
 	int batch_mode;
 	int log_level; /* enum ssh_cfg_loglevel */
-	char *proxy_jump;    /* NULL or "none" mean none */
+	char *proxy_jump; /* NULL or "none" mean none */
 	char *proxy_command; /* raw text, tokens unexpanded */
-	int tunnel;          /* enum ssh_cfg_tunnel */
+	int tunnel; /* enum ssh_cfg_tunnel */
 	int tun_local, tun_remote; /* SSH_TUNID_ANY or a unit */
 	struct cfg_strv permit_remote_open;
 	int stream_local_bind_mask;
 	int stream_local_bind_unlink;
 	struct cfg_strv send_env;
 	struct cfg_strv set_env; /* "NAME=value" */
-	int request_tty;   /* enum ssh_cfg_tty */
-	int session_type;  /* enum ssh_cfg_session */
+	int request_tty; /* enum ssh_cfg_tty */
+	int session_type; /* enum ssh_cfg_session */
 	int forward_agent; /* 0/1; 1 with forward_agent_sock set = that socket */
 	char *forward_agent_sock;
 	int compression; /* "yes" accepted but never used (warn_compression) */
@@ -151,7 +151,7 @@ struct ssh_config {
 /* host: the destination host name as given (user@ and port removed by the
  * caller); local_user, home: for defaults and tokens. */
 SLC_WUR int ssh_config_init(struct ssh_config *c, const char *host, const char *local_user,
-			    const char *home);
+                            const char *home);
 void ssh_config_free(struct ssh_config *c);
 
 /* One command-line option, "Keyword=value" or "Keyword value", as -o
@@ -162,21 +162,21 @@ SLC_WUR int ssh_config_apply_option(struct ssh_config *c, const char *line);
  * (home/.ssh), otherwise under /etc/ssh. must_exist: a missing file is an
  * error ("Can't open user config file ..."), else it is skipped. */
 SLC_WUR int ssh_config_read_file(struct ssh_config *c, const struct cfg_io *io, const char *path,
-				 bool user_file, bool must_exist);
+                                 bool user_file, bool must_exist);
 
 struct ssh_config_sources {
 	const char *const *options; /* -o strings in command-line order */
 	size_t n_options;
 	/* -F file: replaces both files below ("none" reads nothing). */
 	const char *file;
-	const char *user_file;   /* NULL: home/.ssh/config */
+	const char *user_file; /* NULL: home/.ssh/config */
 	const char *system_file; /* NULL: /etc/ssh/ssh_config */
 };
 
 /* The whole sequence: options, files, and the re-read when a Match final
  * or canonical line asked for it. */
 SLC_WUR int ssh_config_load(struct ssh_config *c, const struct cfg_io *io,
-			    const struct ssh_config_sources *src);
+                            const struct ssh_config_sources *src);
 
 /* Apply defaults, expand %h in Hostname, resolve the algorithm lists.
  * Call once, after loading. */
@@ -205,7 +205,7 @@ SLC_WUR int ssh_config_dump(struct ssh_config *c, char **out);
  * cannot carry a -L spec: ssh rejects "-o LocalForward=8080:h:80" (Missing
  * target argument.) and so does ssh_config_apply_option(). */
 SLC_WUR int ssh_config_add_forward_arg(struct ssh_config *c, enum fwdspec_kind kind,
-				       const char *spec);
+                                       const char *spec);
 
 /* Names for enum values, as -G prints them. */
 const char *ssh_config_loglevel_name(int level);

@@ -30,7 +30,7 @@ static int put_forwards(FILE *f, const struct ssh_cfg_fwds *list, enum fwdspec_k
 }
 
 static int put_expanded_list(FILE *f, struct ssh_config *c, const char *kw,
-			     const struct cfg_strv *sv)
+                             const struct cfg_strv *sv)
 {
 	fputs(kw, f);
 	for (size_t i = 0; i < sv->n; i++) {
@@ -66,7 +66,7 @@ int ssh_config_dump(struct ssh_config *c, char **out)
 	static const char *const session[] = {"default", "none", "subsystem"};
 	/* "yes" asks for the default mode and prints as that mode. */
 	static const char *const tunnel[] = {"false", "point-to-point", "point-to-point",
-					     "ethernet"};
+	                                     "ethernet"};
 	static const char *const af[] = {"any", "inet", "inet6"};
 	static const char *const pubkey[] = {"false", "true", "unbound", "host-bound"};
 

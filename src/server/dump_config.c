@@ -47,7 +47,7 @@ static int user_groups(const char *user, char ***names, size_t *n)
 }
 
 int server_print_config(const char *file, const char *const *host_keys, size_t n_host_keys,
-			const char *conn_spec, bool print, FILE *out)
+                        const char *conn_spec, bool print, FILE *out)
 {
 	struct sshd_config c, eff;
 	struct cfg_io io;
@@ -86,7 +86,8 @@ int server_print_config(const char *file, const char *const *host_keys, size_t n
 		show = &eff;
 	}
 	if (print) {
-		if (sshd_config_dump(show, &text) < 0 || fputs(text, out) == EOF || fflush(out) == EOF)
+		if (sshd_config_dump(show, &text) < 0 || fputs(text, out) == EOF ||
+		    fflush(out) == EOF)
 			goto out;
 	}
 	status = 0;

@@ -13,6 +13,6 @@
  * check it (-t). Errors go to stderr in sshd's wording.
  * Returns the exit status: 0, or 255 as sshd does. */
 int server_print_config(const char *file, const char *const *host_keys, size_t n_host_keys,
-			const char *conn_spec, bool print, FILE *out);
+                        const char *conn_spec, bool print, FILE *out);
 
 #endif

@@ -63,7 +63,7 @@ static const struct cfg_io io = {mem_read, mem_glob, NULL};
 /* Load host with these files (user ~/.ssh/config = /home/u/.ssh/config,
  * system /etc/ssh/ssh_config) and options; finalize. */
 static int load(struct ssh_config *c, const char *host, const struct memfile *files,
-		const char *const *opts, size_t nopts, const char *fflag)
+                const char *const *opts, size_t nopts, const char *fflag)
 {
 	g_files = files;
 	assert_int_equal(ssh_config_init(c, host, "me", "/home/u"), 0);
@@ -223,22 +223,25 @@ static void test_defaults(void **state)
 
 static void test_host_patterns(void **state)
 {
-	static const struct memfile files[] = {
-		{USERCFG, "Host *.example.com !bad.example.com\n  Port 1001\n"
-			  "Host a?c x,y\n  Port 1002\n"
-			  "Host one two\n  User multi\n"
-			  "Host *\n  Port 1999\n  User all\n"},
-		{0}};
+	static const struct memfile files[] = {{USERCFG,
+	                                        "Host *.example.com !bad.example.com\n  Port 1001\n"
+	                                        "Host a?c x,y\n  Port 1002\n"
+	                                        "Host one two\n  User multi\n"
+	                                        "Host *\n  Port 1999\n  User all\n"},
+	                                       {0}};
 	struct ssh_config c;
 	struct {
 		const char *host;
 		int port;
 		const char *user;
 	} cases[] = {
-		{"www.example.com", 1001, "all"}, {"bad.example.com", 1999, "all"},
-		{"abc", 1002, "all"},		  {"x,y", 1002, "all"},
-		{"x", 1999, "all"}, /* commas do not split Host patterns */
-		{"two", 1999, "multi"},		  {"ABC", 1999, "all"},
+	        {"www.example.com", 1001, "all"},
+	        {"bad.example.com", 1999, "all"},
+	        {"abc", 1002, "all"},
+	        {"x,y", 1002, "all"},
+	        {"x", 1999, "all"}, /* commas do not split Host patterns */
+	        {"two", 1999, "multi"},
+	        {"ABC", 1999, "all"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(load(&c, cases[i].host, files, NULL, 0, NULL), 0);
@@ -251,12 +254,12 @@ static void test_host_patterns(void **state)
 static void test_first_wins_and_accumulate(void **state)
 {
 	static const struct memfile files[] = {
-		{USERCFG, "Port 1\nPort 2\nIdentityFile a\nIdentityFile b\nIdentityFile a\n"
-			  "UserKnownHostsFile k1 k2\nUserKnownHostsFile k3\n"
-			  "LocalForward 1 h:2\nLocalForward 1 h:2\nLocalForward 3 h:4\n"
-			  "SendEnv A B\nSetEnv X=1 Y=2\n"},
-		{SYSCFG, "Port 3\nIdentityFile c\nSendEnv C\nSetEnv X=9 Z=3\nUser sys\n"},
-		{0}};
+	        {USERCFG, "Port 1\nPort 2\nIdentityFile a\nIdentityFile b\nIdentityFile a\n"
+	                  "UserKnownHostsFile k1 k2\nUserKnownHostsFile k3\n"
+	                  "LocalForward 1 h:2\nLocalForward 1 h:2\nLocalForward 3 h:4\n"
+	                  "SendEnv A B\nSetEnv X=1 Y=2\n"},
+	        {SYSCFG, "Port 3\nIdentityFile c\nSendEnv C\nSetEnv X=9 Z=3\nUser sys\n"},
+	        {0}};
 	struct ssh_config c;
 	assert_int_equal(load(&c, "h", files, NULL, 0, NULL), 0);
 	assert_int_equal(c.port, 1);
@@ -280,8 +283,8 @@ static void test_first_wins_and_accumulate(void **state)
 
 static void test_options_precedence(void **state)
 {
-	static const struct memfile files[] = {
-		{USERCFG, "Port 1\nUser fileuser\nIdentityFile f\n"}, {0}};
+	static const struct memfile files[] = {{USERCFG, "Port 1\nUser fileuser\nIdentityFile f\n"},
+	                                       {0}};
 	const char *opts[] = {"Port=7", "port 8", "IdentityFile=o", "user = optuser"};
 	struct ssh_config c;
 	assert_int_equal(load(&c, "h", files, opts, 4, NULL), 0);
@@ -308,7 +311,7 @@ static void test_options_precedence(void **state)
 static void test_F_flag(void **state)
 {
 	static const struct memfile files[] = {
-		{USERCFG, "Port 1\n"}, {SYSCFG, "User sys\n"}, {"/tmp/f", "Port 5\n"}, {0}};
+	        {USERCFG, "Port 1\n"}, {SYSCFG, "User sys\n"}, {"/tmp/f", "Port 5\n"}, {0}};
 	struct ssh_config c;
 	assert_int_equal(load(&c, "h", files, NULL, 0, "/tmp/f"), 0);
 	assert_int_equal(c.port, 5);
@@ -319,23 +322,23 @@ static void test_F_flag(void **state)
 	ssh_config_free(&c);
 	assert_int_equal(load(&c, "h", files, NULL, 0, "/tmp/missing"), SLC_ERR_CONFIG);
 	assert_string_equal(c.error,
-			    "Can't open user config file /tmp/missing: No such file or directory");
+	                    "Can't open user config file /tmp/missing: No such file or directory");
 	ssh_config_free(&c);
 }
 
 static void test_match(void **state)
 {
 	static const struct memfile files[] = {
-		{USERCFG, "Host alias\n  Hostname Real.Example\n"
-			  "Match host real.example\n  Port 2001\n"
-			  "Match originalhost alias user bob\n  LogLevel QUIET\n"
-			  "Match localuser me !host nothere\n  BatchMode yes\n"
-			  "Match host !real.example,*.example\n  Compression yes\n"
-			  "Match all\n  ConnectionAttempts 7\n"
-			  "Match final host real.example\n  ServerAliveInterval 9\n"
-			  "Match canonical\n  ServerAliveCountMax 8\n"
-			  "Match !final\n  TCPKeepAlive no\n"},
-		{0}};
+	        {USERCFG, "Host alias\n  Hostname Real.Example\n"
+	                  "Match host real.example\n  Port 2001\n"
+	                  "Match originalhost alias user bob\n  LogLevel QUIET\n"
+	                  "Match localuser me !host nothere\n  BatchMode yes\n"
+	                  "Match host !real.example,*.example\n  Compression yes\n"
+	                  "Match all\n  ConnectionAttempts 7\n"
+	                  "Match final host real.example\n  ServerAliveInterval 9\n"
+	                  "Match canonical\n  ServerAliveCountMax 8\n"
+	                  "Match !final\n  TCPKeepAlive no\n"},
+	        {0}};
 	struct ssh_config c;
 	assert_int_equal(load(&c, "alias", files, NULL, 0, NULL), 0);
 	assert_string_equal(c.hostname, "real.example");
@@ -366,8 +369,8 @@ static void test_match(void **state)
 static void test_final_pass_host(void **state)
 {
 	static const struct memfile files[] = {
-		{USERCFG, "Host x\n  Hostname y\nHost y\n  Port 4\nMatch final host y\n  User f\n"},
-		{0}};
+	        {USERCFG, "Host x\n  Hostname y\nHost y\n  Port 4\nMatch final host y\n  User f\n"},
+	        {0}};
 	struct ssh_config c;
 	assert_int_equal(load(&c, "x", files, NULL, 0, NULL), 0);
 	assert_int_equal(c.port, 4);
@@ -378,15 +381,15 @@ static void test_final_pass_host(void **state)
 static void test_include(void **state)
 {
 	static const struct memfile files[] = {
-		{USERCFG, "Host b\n  Include cond.conf\n"
-			  "Host *\n  Include conf.d/*.conf /abs.conf\n  LogLevel ERROR\n"},
-		{"/home/u/.ssh/conf.d/20-b.conf", "Port 3002\nUser inc\n"},
-		{"/home/u/.ssh/conf.d/10-a.conf", "Host a\n  Port 3001\n"},
-		{"/home/u/.ssh/cond.conf", "User conditional\nHost zzz\n  Port 3003\n"},
-		{"/abs.conf", "BatchMode yes\n"},
-		{SYSCFG, "Include sys.d/*\n"},
-		{"/etc/ssh/sys.d/x", "Compression yes\n"},
-		{0}};
+	        {USERCFG, "Host b\n  Include cond.conf\n"
+	                  "Host *\n  Include conf.d/*.conf /abs.conf\n  LogLevel ERROR\n"},
+	        {"/home/u/.ssh/conf.d/20-b.conf", "Port 3002\nUser inc\n"},
+	        {"/home/u/.ssh/conf.d/10-a.conf", "Host a\n  Port 3001\n"},
+	        {"/home/u/.ssh/cond.conf", "User conditional\nHost zzz\n  Port 3003\n"},
+	        {"/abs.conf", "BatchMode yes\n"},
+	        {SYSCFG, "Include sys.d/*\n"},
+	        {"/etc/ssh/sys.d/x", "Compression yes\n"},
+	        {0}};
 	struct ssh_config c;
 	assert_int_equal(load(&c, "a", files, NULL, 0, NULL), 0);
 	assert_int_equal(c.port, 3001);
@@ -417,10 +420,10 @@ static void test_include_errors(void **state)
 	assert_non_null(strstr(c.error, "Too many recursive configuration includes"));
 	ssh_config_free(&c);
 	static const struct memfile bad[] = {
-		{USERCFG, "Include inc\n"}, {"/home/u/.ssh/inc", "\n\nPort x\n"}, {0}};
+	        {USERCFG, "Include inc\n"}, {"/home/u/.ssh/inc", "\n\nPort x\n"}, {0}};
 	assert_int_equal(load(&c, "h", bad, NULL, 0, NULL), SLC_ERR_CONFIG);
 	assert_string_equal(c.error, "/home/u/.ssh/inc line 3: Bad port 'x'.\n"
-				     "/home/u/.ssh/inc: terminating, 1 bad configuration options");
+	                             "/home/u/.ssh/inc: terminating, 1 bad configuration options");
 	ssh_config_free(&c);
 	static const struct memfile tilde[] = {{SYSCFG, "Include ~/x\n"}, {0}};
 	assert_int_equal(load(&c, "h", tilde, NULL, 0, NULL), SLC_ERR_CONFIG);
@@ -435,15 +438,15 @@ static void test_include_errors(void **state)
 static void test_values(void **state)
 {
 	static const struct memfile files[] = {
-		{USERCFG, "ServerAliveInterval 1m\nConnectTimeout none\nRekeyLimit 1G 1h\n"
-			  "EscapeChar ^A\nTunnelDevice 3\nStreamLocalBindMask 0022\n"
-			  "StrictHostKeyChecking accept-new\nRequestTTY force\nTunnel ethernet\n"
-			  "ForwardAgent $SSH_AUTH_SOCK\nPubkeyAuthentication host-bound\n"
-			  "Ciphers -aes128*\nMACs ^hmac-sha2-512\nAddressFamily inet6\n"
-			  "ProxyCommand ssh -W %h:%p \"jump host\"   \nProxyJump j\n"
-			  "PubkeyAcceptedKeyTypes +ssh-rsa\nLogLevel DEBUG\n"
-			  "PermitRemoteOpen a:1 b:*\nCertificateFile c\nControlMaster auto\n"},
-		{0}};
+	        {USERCFG, "ServerAliveInterval 1m\nConnectTimeout none\nRekeyLimit 1G 1h\n"
+	                  "EscapeChar ^A\nTunnelDevice 3\nStreamLocalBindMask 0022\n"
+	                  "StrictHostKeyChecking accept-new\nRequestTTY force\nTunnel ethernet\n"
+	                  "ForwardAgent $SSH_AUTH_SOCK\nPubkeyAuthentication host-bound\n"
+	                  "Ciphers -aes128*\nMACs ^hmac-sha2-512\nAddressFamily inet6\n"
+	                  "ProxyCommand ssh -W %h:%p \"jump host\"   \nProxyJump j\n"
+	                  "PubkeyAcceptedKeyTypes +ssh-rsa\nLogLevel DEBUG\n"
+	                  "PermitRemoteOpen a:1 b:*\nCertificateFile c\nControlMaster auto\n"},
+	        {0}};
 	struct ssh_config c;
 	assert_int_equal(load(&c, "h", files, NULL, 0, NULL), 0);
 	assert_int_equal(c.server_alive_interval, 60);
@@ -478,11 +481,11 @@ static void test_values(void **state)
 static void test_forward_specs(void **state)
 {
 	static const struct memfile files[] = {
-		{"F", "LocalForward [::1]:8080 [::2]:80\nDynamicForward *:1080\n"
-		      "RemoteForward /tmp/s /tmp/t\nRemoteForward 1080\nDynamicForward 9:/sock\n"
-		      "LocalForward 8080:h 80\nLocalForward 7 h:7\n"
-		      "Host nomatch\n LocalForward 6 h:6\n"},
-		{0}};
+	        {"F", "LocalForward [::1]:8080 [::2]:80\nDynamicForward *:1080\n"
+	              "RemoteForward /tmp/s /tmp/t\nRemoteForward 1080\nDynamicForward 9:/sock\n"
+	              "LocalForward 8080:h 80\nLocalForward 7 h:7\n"
+	              "Host nomatch\n LocalForward 6 h:6\n"},
+	        {0}};
 	static const char *const opts[] = {"LocalForward=7 h:7", "RemoteForward 0 h:1"};
 	struct ssh_config c;
 	g_files = files;
@@ -522,17 +525,17 @@ static void test_forward_specs(void **state)
 	char *out = NULL;
 	assert_int_equal(ssh_config_dump(&c, &out), 0);
 	assert_non_null(strstr(out, "\ndynamicforward 5\ndynamicforward [*]:1080\n"
-				    "dynamicforward 9\n"
-				    "localforward 7 [h]:7\nlocalforward [::1]:8080 [::2]:80\n"
-				    "localforward 9 /sock\nlocalforward 8080 [h]:80\n"
-				    "remoteforward [::1]:4 [socks]:0\nremoteforward 0 [h]:1\n"
-				    "remoteforward /tmp/s /tmp/t\nremoteforward 1080 [socks]:0\n"));
+	                            "dynamicforward 9\n"
+	                            "localforward 7 [h]:7\nlocalforward [::1]:8080 [::2]:80\n"
+	                            "localforward 9 /sock\nlocalforward 8080 [h]:80\n"
+	                            "remoteforward [::1]:4 [socks]:0\nremoteforward 0 [h]:1\n"
+	                            "remoteforward /tmp/s /tmp/t\nremoteforward 1080 [socks]:0\n"));
 	free(out);
 	ssh_config_free(&c);
 
 	/* ClearAllForwardings empties both lists, whatever the order. */
 	static const struct memfile clear[] = {
-		{"F", "LocalForward 1 h:1\nClearAllForwardings yes\nRemoteForward 2\n"}, {0}};
+	        {"F", "LocalForward 1 h:1\nClearAllForwardings yes\nRemoteForward 2\n"}, {0}};
 	assert_int_equal(load(&c, "x", clear, NULL, 0, "F"), 0);
 	assert_int_equal(c.local_forwards.n, 0);
 	assert_int_equal(c.remote_forwards.n, 0);
@@ -546,53 +549,59 @@ static void test_errors(void **state)
 		const char *text;
 		const char *msg;
 	} cases[] = {
-		{"\nFoo bar\n", "F: line 2: Bad configuration option: foo"},
-		{"Port abc\n", "F line 1: Bad port 'abc'."},
-		{"Port 0\n", "F line 1: Bad port '0'."},
-		{"Port\n", "F line 1: no argument after keyword \"port\""},
-		{"Port \"\"\n", "F line 1: Missing argument."},
-		{"Port 1 2\n", "F line 1: keyword port extra arguments at end of line"},
-		{"StrictHostKeyChecking maybe\n", "F line 1: unsupported option \"maybe\"."},
-		{"SendEnv \"A B\n", "F line 1: invalid quotes"},
-		{"Ciphers aes128-ctr,nope\n", "F line 1: Bad SSH2 cipher spec 'aes128-ctr,nope'."},
-		{"MACs nope\n", "F line 1: Bad SSH2 MAC spec 'nope'."},
-		{"KexAlgorithms nope\n", "F line 1: Bad SSH2 KexAlgorithms 'nope'."},
-		{"HostKeyAlgorithms nope\n", "F line 1: Bad key types 'nope'."},
-		{"ServerAliveInterval 5x\n", "F line 1: invalid time value '5x'."},
-		{"ConnectionAttempts -1\n", "F line 1: Bad number '-1'."},
-		{"RekeyLimit 1X\n", "F line 1: Bad RekeyLimit size '1X'."},
-		{"RekeyLimit 1G soon\n", "F line 1: Bad RekeyLimit time value 'soon'."},
-		{"RekeyLimit 1G 1h 3\n", "F line 1: keyword rekeylimit extra arguments at end of line"},
-		{"EscapeChar ab\n", "F line 1: Bad escape character 'ab'."},
-		{"TunnelDevice x:1\n", "F line 1: Bad tun device 'x:1'."},
-		{"StreamLocalBindMask 8\n", "F line 1: Bad mask '8'."},
-		{"LocalForward 1\n", "F line 1: Missing target argument."},
-		{"LocalForward x h:1\n", "F line 1: Bad forwarding specification."},
-		{"LocalForward 1 h:2 x\n", "F line 1: keyword localforward extra arguments at end of line"},
-		{"LocalForward\n", "F line 1: no argument after keyword \"localforward\""},
-		{"LocalForward \"\" h:2\n", "F line 1: Missing argument."},
-		{"RemoteForward\n", "F line 1: no argument after keyword \"remoteforward\""},
-		{"DynamicForward a b\n", "F line 1: keyword dynamicforward extra arguments at end of line"},
-		{"DynamicForward 0\n", "F line 1: Bad forwarding specification."},
-		{"Host nomatch\nDynamicForward 0\n", "F line 2: Bad forwarding specification."},
-		{"PermitRemoteOpen any x:1\n", "F line 1: Bad PermitRemoteOpen specification 'any'."},
-		{"SetEnv NOEQ\n", "F line 1: Invalid environment variable 'NOEQ'."},
-		{"SendEnv A=B\n", "F line 1: Invalid environment name 'A=B'."},
-		{"Hostname \"a b\"\n", "F line 1: Invalid hostname 'a b'."},
-		{"Host\n", "F line 1: no argument after keyword \"host\""},
-		{"Match\n", "F line 1: no argument after keyword \"match\""},
-		{"Match exec true\n", "F line 1: Match exec is not supported by sluice"},
-		{"ProxyCommand\n", "F line 1: Missing argument."},
-		{"Include\n", "F line 1: Include missing filename argument"},
+	        {"\nFoo bar\n", "F: line 2: Bad configuration option: foo"},
+	        {"Port abc\n", "F line 1: Bad port 'abc'."},
+	        {"Port 0\n", "F line 1: Bad port '0'."},
+	        {"Port\n", "F line 1: no argument after keyword \"port\""},
+	        {"Port \"\"\n", "F line 1: Missing argument."},
+	        {"Port 1 2\n", "F line 1: keyword port extra arguments at end of line"},
+	        {"StrictHostKeyChecking maybe\n", "F line 1: unsupported option \"maybe\"."},
+	        {"SendEnv \"A B\n", "F line 1: invalid quotes"},
+	        {"Ciphers aes128-ctr,nope\n", "F line 1: Bad SSH2 cipher spec 'aes128-ctr,nope'."},
+	        {"MACs nope\n", "F line 1: Bad SSH2 MAC spec 'nope'."},
+	        {"KexAlgorithms nope\n", "F line 1: Bad SSH2 KexAlgorithms 'nope'."},
+	        {"HostKeyAlgorithms nope\n", "F line 1: Bad key types 'nope'."},
+	        {"ServerAliveInterval 5x\n", "F line 1: invalid time value '5x'."},
+	        {"ConnectionAttempts -1\n", "F line 1: Bad number '-1'."},
+	        {"RekeyLimit 1X\n", "F line 1: Bad RekeyLimit size '1X'."},
+	        {"RekeyLimit 1G soon\n", "F line 1: Bad RekeyLimit time value 'soon'."},
+	        {"RekeyLimit 1G 1h 3\n",
+	         "F line 1: keyword rekeylimit extra arguments at end of line"},
+	        {"EscapeChar ab\n", "F line 1: Bad escape character 'ab'."},
+	        {"TunnelDevice x:1\n", "F line 1: Bad tun device 'x:1'."},
+	        {"StreamLocalBindMask 8\n", "F line 1: Bad mask '8'."},
+	        {"LocalForward 1\n", "F line 1: Missing target argument."},
+	        {"LocalForward x h:1\n", "F line 1: Bad forwarding specification."},
+	        {"LocalForward 1 h:2 x\n",
+	         "F line 1: keyword localforward extra arguments at end of line"},
+	        {"LocalForward\n", "F line 1: no argument after keyword \"localforward\""},
+	        {"LocalForward \"\" h:2\n", "F line 1: Missing argument."},
+	        {"RemoteForward\n", "F line 1: no argument after keyword \"remoteforward\""},
+	        {"DynamicForward a b\n",
+	         "F line 1: keyword dynamicforward extra arguments at end of line"},
+	        {"DynamicForward 0\n", "F line 1: Bad forwarding specification."},
+	        {"Host nomatch\nDynamicForward 0\n", "F line 2: Bad forwarding specification."},
+	        {"PermitRemoteOpen any x:1\n",
+	         "F line 1: Bad PermitRemoteOpen specification 'any'."},
+	        {"SetEnv NOEQ\n", "F line 1: Invalid environment variable 'NOEQ'."},
+	        {"SendEnv A=B\n", "F line 1: Invalid environment name 'A=B'."},
+	        {"Hostname \"a b\"\n", "F line 1: Invalid hostname 'a b'."},
+	        {"Host\n", "F line 1: no argument after keyword \"host\""},
+	        {"Match\n", "F line 1: no argument after keyword \"match\""},
+	        {"Match exec true\n", "F line 1: Match exec is not supported by sluice"},
+	        {"ProxyCommand\n", "F line 1: Missing argument."},
+	        {"Include\n", "F line 1: Include missing filename argument"},
 	};
 	static const struct {
 		const char *text;
 		const char *msg;
 	} match_cases[] = {
-		{"Match all host x\n", "F line 1: 'all' cannot be combined with other Match attributes\n"
-				       "F line 1: Bad Match condition"},
-		{"Match host\n", "Missing Match criteria for host\nF line 1: Bad Match condition"},
-		{"Match bogus x\n", "Unsupported Match attribute bogus\nF line 1: Bad Match condition"},
+	        {"Match all host x\n",
+	         "F line 1: 'all' cannot be combined with other Match attributes\n"
+	         "F line 1: Bad Match condition"},
+	        {"Match host\n", "Missing Match criteria for host\nF line 1: Bad Match condition"},
+	        {"Match bogus x\n",
+	         "Unsupported Match attribute bogus\nF line 1: Bad Match condition"},
 	};
 	struct ssh_config c;
 	char want[512];
@@ -600,7 +609,7 @@ static void test_errors(void **state)
 		struct memfile files[] = {{"F", cases[i].text}, {0}};
 		assert_int_equal(load(&c, "x", files, NULL, 0, "F"), SLC_ERR_CONFIG);
 		snprintf(want, sizeof(want), "%s\nF: terminating, 1 bad configuration options",
-			 cases[i].msg);
+		         cases[i].msg);
 		if (strcmp(c.error, want) != 0)
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, c.error, want);
 		ssh_config_free(&c);
@@ -609,7 +618,7 @@ static void test_errors(void **state)
 		struct memfile files[] = {{"F", match_cases[i].text}, {0}};
 		assert_int_equal(load(&c, "x", files, NULL, 0, "F"), SLC_ERR_CONFIG);
 		snprintf(want, sizeof(want), "%s\nF: terminating, 1 bad configuration options",
-			 match_cases[i].msg);
+		         match_cases[i].msg);
 		assert_string_equal(c.error, want);
 		ssh_config_free(&c);
 	}
@@ -618,7 +627,7 @@ static void test_errors(void **state)
 static void test_ignore_unknown(void **state)
 {
 	static const struct memfile files[] = {
-		{"F", "IgnoreUnknown UseKeychain,Foo*\nUseKeychain yes\nFooBar 1\n"}, {0}};
+	        {"F", "IgnoreUnknown UseKeychain,Foo*\nUseKeychain yes\nFooBar 1\n"}, {0}};
 	struct ssh_config c;
 	assert_int_equal(load(&c, "x", files, NULL, 0, "F"), 0);
 	assert_int_equal(c.unsupported.n, 2);
@@ -628,17 +637,17 @@ static void test_ignore_unknown(void **state)
 static void test_dump(void **state)
 {
 	static const struct memfile files[] = {
-		{"F", "Host h\n  LocalForward 127.0.0.1:1 localhost:2\n  RemoteForward 9\n"
-		      "  DynamicForward 3\n  EscapeChar ^B\n  UserKnownHostsFile ~/k %h\n"
-		      "  ProxyJump j\n  ConnectTimeout 5\n"},
-		{0}};
+	        {"F", "Host h\n  LocalForward 127.0.0.1:1 localhost:2\n  RemoteForward 9\n"
+	              "  DynamicForward 3\n  EscapeChar ^B\n  UserKnownHostsFile ~/k %h\n"
+	              "  ProxyJump j\n  ConnectTimeout 5\n"},
+	        {0}};
 	struct ssh_config c;
 	char *out = NULL;
 	assert_int_equal(load(&c, "h", files, NULL, 0, "F"), 0);
 	assert_int_equal(ssh_config_dump(&c, &out), 0);
 	assert_true(strncmp(out, "host h\nuser me\nhostname h\nport 22\n", 33) == 0);
 	assert_non_null(strstr(out, "\ndynamicforward 3\nlocalforward [127.0.0.1]:1 [localhost]:2\n"
-				    "remoteforward 9 [socks]:0\n"));
+	                            "remoteforward 9 [socks]:0\n"));
 	assert_non_null(strstr(out, "\nescapechar \\^B\n"));
 	assert_non_null(strstr(out, "\nuserknownhostsfile /home/u/k h\n"));
 	assert_non_null(strstr(out, "\nconnecttimeout 5\n"));
@@ -650,24 +659,24 @@ static void test_dump(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lexer),
-		cmocka_unit_test(test_value_parsers),
-		cmocka_unit_test(test_patterns_and_addresses),
-		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_host_patterns),
-		cmocka_unit_test(test_first_wins_and_accumulate),
-		cmocka_unit_test(test_options_precedence),
-		cmocka_unit_test(test_F_flag),
-		cmocka_unit_test(test_match),
-		cmocka_unit_test(test_final_pass_host),
-		cmocka_unit_test(test_include),
-		cmocka_unit_test(test_include_errors),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_forward_specs),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_ignore_unknown),
-		cmocka_unit_test(test_dump),
+	        cmocka_unit_test(test_lexer),
+	        cmocka_unit_test(test_value_parsers),
+	        cmocka_unit_test(test_patterns_and_addresses),
+	        cmocka_unit_test(test_tokens),
+	        cmocka_unit_test(test_defaults),
+	        cmocka_unit_test(test_host_patterns),
+	        cmocka_unit_test(test_first_wins_and_accumulate),
+	        cmocka_unit_test(test_options_precedence),
+	        cmocka_unit_test(test_F_flag),
+	        cmocka_unit_test(test_match),
+	        cmocka_unit_test(test_final_pass_host),
+	        cmocka_unit_test(test_include),
+	        cmocka_unit_test(test_include_errors),
+	        cmocka_unit_test(test_values),
+	        cmocka_unit_test(test_forward_specs),
+	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_ignore_unknown),
+	        cmocka_unit_test(test_dump),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
