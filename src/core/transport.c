@@ -214,13 +214,11 @@ static int send_now(struct ssh_conn *c, const struct buf *payload)
 static int flush_deferred(struct ssh_conn *c)
 {
 	while (buf_len(&c->deferred) > 0) {
-		uint32_t n;
 		const uint8_t *p;
 		size_t len;
 		int r;
 		if ((r = buf_get_string(&c->deferred, &p, &len)) < 0)
 			return r;
-		(void)n;
 		if ((r = packet_send(&c->pkt, p, len)) < 0)
 			return r;
 	}
